@@ -1,0 +1,74 @@
+#pragma once
+// HTTP tracker protocol (BEP 3, BEP 23 compact peers, BEP 7 peers6): building
+// the announce URL and parsing the bencoded reply. Networking lives elsewhere.
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "protocol/peer_id.hpp"
+#include "protocol/sha1.hpp"
+
+namespace actorrent {
+
+class tracker_error : public std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+enum class announce_event { none, started, completed, stopped };
+
+struct announce_request {
+  std::string announce_url;
+  sha1_digest info_hash{};
+  peer_id id{};
+  std::uint16_t port = 0;
+  std::int64_t uploaded = 0;
+  std::int64_t downloaded = 0;
+  std::int64_t left = 0;
+  announce_event event = announce_event::none;
+  std::optional<int> numwant;
+  std::optional<std::uint32_t> key;
+  std::string tracker_id;
+};
+
+struct peer_endpoint {
+  std::string ip; // dotted quad, IPv6 text, or a host name (dictionary form allows it)
+  std::uint16_t port = 0;
+  std::optional<peer_id> id;
+  friend bool operator==(const peer_endpoint& a, const peer_endpoint& b) {
+    return a.ip == b.ip && a.port == b.port && a.id == b.id;
+  }
+};
+
+struct announce_response {
+  std::optional<std::string> failure_reason; // when set, nothing else is meaningful
+  std::optional<std::string> warning_message;
+  std::optional<std::int64_t> interval;     // seconds
+  std::optional<std::int64_t> min_interval; // seconds
+  std::optional<std::string> tracker_id;
+  std::optional<std::int64_t> complete;     // seeders
+  std::optional<std::int64_t> incomplete;   // leechers
+  std::vector<peer_endpoint> peers;         // IPv4 and IPv6 together
+};
+
+// Percent-encodes everything but RFC 3986 unreserved characters.
+std::string url_encode(std::string_view bytes);
+
+// The announce URL with every query parameter; an existing query in the
+// tracker URL (private trackers put passkeys there) is kept.
+std::string build_announce_url(const announce_request& r);
+
+// Parses a tracker's reply body. Throws tracker_error on anything malformed;
+// a "failure reason" is a valid reply and is returned, not thrown.
+announce_response parse_announce_response(std::string_view body);
+
+// Compact peer lists: 6 bytes (IPv4) or 18 bytes (IPv6) per peer. Entries with
+// port 0 are skipped. Throws tracker_error if the size is not a multiple.
+std::vector<peer_endpoint> parse_compact_peers(std::string_view bytes, bool ipv6);
+
+// Announce URL -> scrape URL (BEP 48 convention), nullopt if it has no "/announce".
+std::optional<std::string> scrape_url(std::string_view announce_url);
+
+} // namespace actorrent
