@@ -1,0 +1,183 @@
+#include "protocol/storage.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+namespace actorrent {
+
+namespace {
+
+[[noreturn]] void fail(const std::string& what, int code) {
+  throw storage_error(what + ": " + std::strerror(code), code);
+}
+
+// Closes a descriptor when it goes out of scope.
+struct fd_guard {
+  int fd;
+  ~fd_guard() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+void make_dirs(const std::string& path) {
+  std::string partial;
+  for (std::size_t i = 0; i <= path.size(); ++i) {
+    if (i == path.size() || (path[i] == '/' && i > 0)) {
+      partial = path.substr(0, i);
+      if (::mkdir(partial.c_str(), 0755) != 0 && errno != EEXIST) fail("cannot create '" + partial + "'", errno);
+    }
+  }
+}
+
+} // namespace
+
+storage::storage(std::string root, const metainfo& m, std::size_t max_open_files)
+    : root_(root.empty() ? "." : std::move(root)), files_(m.files), map_(m.make_file_map()),
+      fds_(m.files.size(), -1), last_use_(m.files.size(), 0), dirty_(m.files.size(), false),
+      max_open_(std::max<std::size_t>(max_open_files, 1)) {}
+
+storage::~storage() {
+  for (std::size_t i = 0; i < fds_.size(); ++i) close_file(i);
+}
+
+std::string storage::display_path(std::size_t file) const {
+  return root_ + "/" + files_[file].path_string();
+}
+
+int storage::open_root(bool create) const {
+  if (create) make_dirs(root_);
+  const int fd = ::open(root_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) fail("cannot open download directory '" + root_ + "'", errno);
+  return fd;
+}
+
+int storage::fd_for(std::size_t file, bool create) {
+  last_use_[file] = ++use_clock_;
+  if (fds_[file] >= 0) return fds_[file];
+  if (open_count_ >= max_open_) {
+    // Close the least recently used descriptor.
+    std::size_t victim = fds_.size();
+    for (std::size_t i = 0; i < fds_.size(); ++i)
+      if (fds_[i] >= 0 && (victim == fds_.size() || last_use_[i] < last_use_[victim])) victim = i;
+    close_file(victim);
+  }
+  // Walk down the tree: each directory opened with O_NOFOLLOW, so no
+  // component may be a symlink, even one planted after the torrent started.
+  fd_guard dir{open_root(create)};
+  const auto& path = files_[file].path;
+  for (std::size_t i = 0; i + 1 < path.size(); ++i) {
+    if (create && ::mkdirat(dir.fd, path[i].c_str(), 0755) != 0 && errno != EEXIST)
+      fail("cannot create directory for '" + display_path(file) + "'", errno);
+    const int next = ::openat(dir.fd, path[i].c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (next < 0) fail("cannot open directory for '" + display_path(file) + "'", errno);
+    ::close(dir.fd);
+    dir.fd = next;
+  }
+  const int flags = O_RDWR | O_NOFOLLOW | O_CLOEXEC | (create ? O_CREAT : 0);
+  const int fd = ::openat(dir.fd, path.back().c_str(), flags, 0644);
+  if (fd < 0) fail("cannot open '" + display_path(file) + "'", errno);
+  struct stat st{};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    const int code = errno ? errno : EISDIR;
+    ::close(fd);
+    fail("'" + display_path(file) + "' is not a regular file", code);
+  }
+  fds_[file] = fd;
+  ++open_count_;
+  return fd;
+}
+
+void storage::close_file(std::size_t file) {
+  if (fds_[file] < 0) return;
+  if (dirty_[file]) ::fdatasync(fds_[file]);
+  dirty_[file] = false;
+  ::close(fds_[file]);
+  fds_[file] = -1;
+  --open_count_;
+}
+
+void storage::create_files() {
+  for (std::size_t i = 0; i < files_.size(); ++i) {
+    if (files_[i].pad) continue;
+    const int fd = fd_for(i, true);
+    struct stat st{};
+    if (::fstat(fd, &st) != 0) fail("cannot stat '" + display_path(i) + "'", errno);
+    // Sparse: ftruncate reserves no blocks; data lands as pieces arrive.
+    if (st.st_size != files_[i].length && ::ftruncate(fd, files_[i].length) != 0)
+      fail("cannot size '" + display_path(i) + "'", errno);
+  }
+}
+
+void storage::write(std::uint32_t piece, std::uint32_t begin, std::string_view data) {
+  const char* p = data.data();
+  for (const auto& s : map_.map_block(piece, begin, static_cast<std::uint32_t>(data.size()))) {
+    if (files_[s.file_index].pad) {
+      p += s.length;
+      continue;
+    }
+    const int fd = fd_for(s.file_index, true);
+    std::int64_t done = 0;
+    while (done < s.length) {
+      const ssize_t n = ::pwrite(fd, p + done, static_cast<std::size_t>(s.length - done), s.file_offset + done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) fail("cannot write '" + display_path(s.file_index) + "'", n < 0 ? errno : ENOSPC);
+      done += n;
+    }
+    dirty_[s.file_index] = true;
+    p += s.length;
+  }
+}
+
+void storage::read(std::uint32_t piece, std::uint32_t begin, char* out, std::uint32_t length) {
+  for (const auto& s : map_.map_block(piece, begin, length)) {
+    if (files_[s.file_index].pad) {
+      std::memset(out, 0, static_cast<std::size_t>(s.length));
+      out += s.length;
+      continue;
+    }
+    const int fd = fd_for(s.file_index, false);
+    std::int64_t done = 0;
+    while (done < s.length) {
+      const ssize_t n = ::pread(fd, out + done, static_cast<std::size_t>(s.length - done), s.file_offset + done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) fail("cannot read '" + display_path(s.file_index) + "'", errno);
+      if (n == 0) fail("'" + display_path(s.file_index) + "' is shorter than expected", EIO);
+      done += n;
+    }
+    out += s.length;
+  }
+}
+
+std::string storage::read_piece(std::uint32_t piece) {
+  std::string out(map_.geometry().piece_size(piece), '\0');
+  read(piece, 0, out.data(), static_cast<std::uint32_t>(out.size()));
+  return out;
+}
+
+void storage::flush() {
+  for (std::size_t i = 0; i < fds_.size(); ++i) {
+    if (!dirty_[i] || fds_[i] < 0) continue;
+    if (::fdatasync(fds_[i]) != 0) fail("cannot flush '" + display_path(i) + "'", errno);
+    dirty_[i] = false;
+  }
+}
+
+std::vector<file_stamp> storage::stamps() const {
+  std::vector<file_stamp> out(files_.size());
+  for (std::size_t i = 0; i < files_.size(); ++i) {
+    if (files_[i].pad) continue;
+    struct stat st{};
+    const std::string p = display_path(i);
+    if (::lstat(p.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+    out[i].size = st.st_size;
+    out[i].mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
+  }
+  return out;
+}
+
+} // namespace actorrent

@@ -1,0 +1,74 @@
+#pragma once
+// Reads and writes a torrent's payload in its files below a download directory.
+//
+// Every path is resolved with openat() one component at a time and
+// O_NOFOLLOW, so a symlink planted inside the download directory cannot send
+// a write elsewhere. Files are created sparse at their full size. BEP 47 pad
+// files never touch the disk (they read as zeros). File descriptors are
+// opened on demand and capped, so torrents with many files work.
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "protocol/file_map.hpp"
+#include "protocol/metainfo.hpp"
+
+namespace actorrent {
+
+class storage_error : public std::runtime_error {
+public:
+  storage_error(const std::string& what, int code) : std::runtime_error(what), code_(code) {}
+  int code() const noexcept { return code_; } // errno value
+private:
+  int code_;
+};
+
+struct file_stamp {
+  std::int64_t size = -1; // -1: the file does not exist
+  std::int64_t mtime_ns = 0;
+  friend bool operator==(const file_stamp& a, const file_stamp& b) {
+    return a.size == b.size && a.mtime_ns == b.mtime_ns;
+  }
+};
+
+class storage {
+public:
+  storage(std::string root, const metainfo& m, std::size_t max_open_files = 128);
+  ~storage();
+  storage(const storage&) = delete;
+  storage& operator=(const storage&) = delete;
+
+  // Creates the directory tree and every file at its final size.
+  void create_files();
+
+  void write(std::uint32_t piece, std::uint32_t begin, std::string_view data);
+  void read(std::uint32_t piece, std::uint32_t begin, char* out, std::uint32_t length);
+  std::string read_piece(std::uint32_t piece);
+  // Makes every write so far durable (fdatasync on files written since the last flush).
+  void flush();
+
+  // Size and modification time of each file as it is on disk now.
+  std::vector<file_stamp> stamps() const;
+  const file_map& map() const noexcept { return map_; }
+  const std::string& root() const noexcept { return root_; }
+
+private:
+  int fd_for(std::size_t file, bool create);
+  void close_file(std::size_t file);
+  int open_root(bool create) const;
+  std::string display_path(std::size_t file) const;
+
+  std::string root_;
+  std::vector<torrent_file> files_;
+  file_map map_;
+  std::vector<int> fds_;
+  std::vector<std::uint64_t> last_use_;
+  std::vector<bool> dirty_;
+  std::uint64_t use_clock_ = 0;
+  std::size_t open_count_ = 0;
+  std::size_t max_open_;
+};
+
+} // namespace actorrent

@@ -1,0 +1,143 @@
+#include <boost/test/unit_test.hpp>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "protocol/storage.hpp"
+#include "tests/support/printers.hpp"
+#include "tests/support/temp_dir.hpp"
+#include "tests/support/torrent_builder.hpp"
+
+using namespace actorrent;
+
+namespace {
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string random_bytes(std::size_t n, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::string s(n, '\0');
+  for (auto& c : s) c = static_cast<char>(rng());
+  return s;
+}
+
+metainfo odd_multi_file() {
+  return parse_metainfo(bencode::encode(test::make_torrent(test::make_info(
+      "set", {{{"a.bin"}, 1}, {{"empty"}, 0}, {{"d", "b.bin"}, 40000}, {{"d", "e", "c.bin"}, 16383}, {{"z"}, 5}},
+      16384))));
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(storage_suite)
+
+BOOST_AUTO_TEST_CASE(writes_every_piece_to_the_right_files) {
+  test::temp_dir dir;
+  const metainfo m = odd_multi_file();
+  const std::string payload = random_bytes(static_cast<std::size_t>(m.total_size), 1);
+  storage st(dir.path, m);
+  st.create_files();
+  // Sparse at full size before any data arrives, empty files included.
+  BOOST_TEST(slurp(dir.path + "/set/d/b.bin").size() == 40000u);
+  BOOST_TEST(::access((dir.path + "/set/empty").c_str(), F_OK) == 0);
+  // Write pieces in reverse, blocks of odd sizes.
+  const auto& g = st.map().geometry();
+  for (std::uint32_t p = g.piece_count(); p-- > 0;) {
+    const std::uint32_t size = g.piece_size(p);
+    for (std::uint32_t at = 0; at < size; at += 5000) {
+      const std::uint32_t n = std::min<std::uint32_t>(5000, size - at);
+      st.write(p, at, std::string_view(payload).substr(static_cast<std::size_t>(g.piece_offset(p) + at), n));
+    }
+  }
+  st.flush();
+  BOOST_TEST(slurp(dir.path + "/set/a.bin") == payload.substr(0, 1));
+  BOOST_TEST(slurp(dir.path + "/set/d/b.bin") == payload.substr(1, 40000));
+  BOOST_TEST(slurp(dir.path + "/set/d/e/c.bin") == payload.substr(40001, 16383));
+  BOOST_TEST(slurp(dir.path + "/set/z") == payload.substr(56384, 5));
+  for (std::uint32_t p = 0; p < g.piece_count(); ++p)
+    BOOST_TEST(st.read_piece(p) == payload.substr(static_cast<std::size_t>(g.piece_offset(p)), g.piece_size(p)));
+}
+
+BOOST_AUTO_TEST_CASE(works_with_few_descriptors) {
+  test::temp_dir dir;
+  const metainfo m = odd_multi_file();
+  const std::string payload = random_bytes(static_cast<std::size_t>(m.total_size), 2);
+  storage st(dir.path, m, 1);
+  st.create_files();
+  const auto& g = st.map().geometry();
+  for (std::uint32_t p = 0; p < g.piece_count(); ++p)
+    st.write(p, 0, std::string_view(payload).substr(static_cast<std::size_t>(g.piece_offset(p)), g.piece_size(p)));
+  for (std::uint32_t p = 0; p < g.piece_count(); ++p)
+    BOOST_TEST(st.read_piece(p) == payload.substr(static_cast<std::size_t>(g.piece_offset(p)), g.piece_size(p)));
+}
+
+BOOST_AUTO_TEST_CASE(symlinks_inside_the_download_dir_are_not_followed) {
+  test::temp_dir dir, outside;
+  const metainfo m = odd_multi_file();
+  ::mkdir((dir.path + "/set").c_str(), 0755);
+  // An attacker-planted link where the torrent expects a directory...
+  BOOST_REQUIRE(::symlink(outside.path.c_str(), (dir.path + "/set/d").c_str()) == 0);
+  storage st(dir.path, m);
+  BOOST_CHECK_THROW(st.create_files(), storage_error);
+  BOOST_TEST(::access((outside.path + "/b.bin").c_str(), F_OK) != 0);
+  // ...and where it expects a file.
+  test::temp_dir dir2;
+  ::mkdir((dir2.path + "/set").c_str(), 0755);
+  BOOST_REQUIRE(::symlink((outside.path + "/victim").c_str(), (dir2.path + "/set/a.bin").c_str()) == 0);
+  storage st2(dir2.path, m);
+  BOOST_CHECK_THROW(st2.create_files(), storage_error);
+  BOOST_TEST(::access((outside.path + "/victim").c_str(), F_OK) != 0);
+}
+
+BOOST_AUTO_TEST_CASE(pad_files_never_touch_disk) {
+  test::temp_dir dir;
+  bencode::value info = test::make_info("set", {{{"a"}, 10}, {{".pad", "16374"}, 16374}, {{"b"}, 10}});
+  info.as_dict()["files"].as_list()[1].as_dict()["attr"] = "p";
+  const metainfo m = parse_metainfo(bencode::encode(test::make_torrent(info)));
+  storage st(dir.path, m);
+  st.create_files();
+  st.write(0, 0, std::string(16384, 'x'));
+  BOOST_TEST(::access((dir.path + "/set/.pad").c_str(), F_OK) != 0);
+  std::string back(16384, '?');
+  st.read(0, 0, back.data(), 16384);
+  BOOST_TEST(back.substr(0, 10) == std::string(10, 'x'));
+  BOOST_TEST(back.substr(10) == std::string(16374, '\0'));
+}
+
+BOOST_AUTO_TEST_CASE(errors_name_the_file_and_the_cause) {
+  const metainfo m = odd_multi_file();
+  storage st("/proc/definitely/not/writable", m);
+  try {
+    st.create_files();
+    BOOST_FAIL("created files under /proc");
+  } catch (const storage_error& e) {
+    BOOST_TEST(std::string(e.what()).find("/proc/definitely") != std::string::npos);
+    BOOST_TEST(e.code() != 0);
+  }
+  test::temp_dir dir;
+  storage reader(dir.path, m); // nothing created: reads fail cleanly
+  std::string buf(10, '\0');
+  BOOST_CHECK_THROW(reader.read(0, 0, buf.data(), 10), storage_error);
+}
+
+BOOST_AUTO_TEST_CASE(stamps_report_size_and_mtime) {
+  test::temp_dir dir;
+  const metainfo m = odd_multi_file();
+  storage st(dir.path, m);
+  BOOST_TEST(st.stamps()[0].size == -1);
+  st.create_files();
+  const auto stamps = st.stamps();
+  BOOST_TEST(stamps[2].size == 40000);
+  BOOST_TEST(stamps[2].mtime_ns > 0);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
