@@ -1,7 +1,14 @@
 // actorrent command line: parses arguments and hands over to a command.
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstring>
+
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "main/download_command.hpp"
 #include "main/show_command.hpp"
 #include "main/terminal_text.hpp"
 
@@ -11,8 +18,43 @@ constexpr int exit_usage = 2;
 
 constexpr const char* examples = R"(
 Examples:
-  actorrent show ubuntu.torrent          what is inside a torrent
-  actorrent show --json ubuntu.torrent   the same, as JSON)";
+  actorrent ubuntu.torrent -d ~/Downloads      download, then keep seeding until Ctrl-C
+  actorrent --no-seed --json file.torrent      download, one JSON status object per second
+  actorrent --recheck -d data file.torrent     hash what is on disk first, then resume
+  actorrent show ubuntu.torrent                what is inside a torrent
+  actorrent -torrent file.torrent -dir out     the Go original's flag spellings work too
+
+Exit codes: 0 complete, 1 runtime error, 2 bad usage or bad torrent, 130/143 interrupted.)";
+
+// The Go original used single-dash long flags; CLI11 wants two dashes.
+std::vector<std::string> translate_go_flags(int argc, char** argv) {
+  static const char* const go_flags[] = {"-torrent", "-dir", "-port", "-verbose"};
+  std::vector<std::string> out;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    for (const char* g : go_flags) {
+      const std::size_t n = std::strlen(g);
+      if (a == g || (a.compare(0, n, g) == 0 && a.size() > n && a[n] == '=')) a = "-" + a;
+    }
+    out.push_back(a);
+  }
+  std::reverse(out.begin(), out.end()); // CLI11 parses a reversed vector
+  return out;
+}
+
+// --port 0: the kernel's choice of a free port.
+std::uint16_t free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  socklen_t len = sizeof a;
+  std::uint16_t port = 6881;
+  if (fd >= 0 && ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0)
+    port = ntohs(a.sin_port);
+  if (fd >= 0) ::close(fd);
+  return port;
+}
 
 } // namespace
 
@@ -23,8 +65,28 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("actorrent ") + ACTORRENT_VERSION);
   app.require_subcommand(0, 1);
 
-  std::string torrent;
-  app.add_option("torrent", torrent, "a .torrent file to download");
+  download_options dl;
+  auto& eo = dl.engine;
+  std::string torrent_flag;
+  unsigned port = 6881;
+  auto* positional = app.add_option("torrent", dl.torrent_path, "a .torrent file to download");
+  app.add_option("--torrent", torrent_flag, "the .torrent file (as in the Go original)")->excludes(positional);
+  app.add_option("-d,--dir", eo.download_dir, "download directory")->capture_default_str();
+  app.add_option("-p,--port", port, "port to announce (0: pick a free one)")->capture_default_str()->check(CLI::Range(0, 65535));
+  app.add_flag("-v,--verbose", eo.verbose, "detailed logs: connections, chokes, pieces, errors");
+  app.add_flag("-q,--quiet", eo.quiet, "print nothing but errors");
+  app.add_flag("--json", eo.json, "print one JSON status object per second on stdout");
+  app.add_option("--max-peers", eo.max_peers, "most peer connections at once")->capture_default_str()->check(CLI::Range(1, 5000));
+  app.add_option("--threads", dl.threads, "CAF scheduler threads (default: one per core)")->check(CLI::Range(1, 256));
+  bool no_seed = false;
+  app.add_flag("--no-seed", no_seed, "exit as soon as the download is complete");
+  app.add_flag("--recheck", eo.recheck, "hash all existing data before downloading (every core)");
+  app.add_option("--pipeline-min", eo.pipeline_min, "fewest requests kept in flight per peer")->capture_default_str()->check(CLI::Range(1, 10000));
+  app.add_option("--pipeline-max", eo.pipeline_max, "most requests kept in flight per peer")->capture_default_str()->check(CLI::Range(1, 10000));
+  unsigned request_timeout = 30;
+  app.add_option("--request-timeout", request_timeout, "seconds before a stuck block request is re-assigned")->capture_default_str()->check(CLI::Range(1, 3600));
+  app.add_option("--ca-file", eo.ca_file, "extra CA certificates for HTTPS trackers")->check(CLI::ExistingFile);
+  app.add_flag("--insecure", eo.insecure_tls, "do not verify HTTPS trackers' certificates");
 
   show_options show;
   auto* show_cmd = app.add_subcommand("show", "print what a .torrent file holds");
@@ -32,7 +94,9 @@ int main(int argc, char** argv) {
   show_cmd->add_flag("--json", show.json, "print JSON instead of text");
 
   try {
-    app.parse(argc, argv);
+    app.parse(translate_go_flags(argc, argv));
+    if (eo.pipeline_min > eo.pipeline_max) throw CLI::ValidationError("--pipeline-min is larger than --pipeline-max");
+    if (eo.quiet && eo.verbose) throw CLI::ValidationError("--quiet and --verbose exclude each other");
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForVersion& e) {
@@ -43,11 +107,13 @@ int main(int argc, char** argv) {
   }
 
   if (*show_cmd) return run_show(show);
-  if (!torrent.empty()) {
-    fmt::print(stderr, "actorrent: downloading is not built yet (issue #4); try 'actorrent show {}'\n",
-               printable(torrent));
-    return 1;
+  if (!torrent_flag.empty()) dl.torrent_path = torrent_flag;
+  if (dl.torrent_path.empty()) {
+    fmt::print(stderr, "actorrent: no torrent given (see --help)\n");
+    return exit_usage;
   }
-  fmt::print(stderr, "actorrent: no torrent given (see --help)\n");
-  return exit_usage;
+  eo.listen_port = port == 0 ? free_port() : static_cast<std::uint16_t>(port);
+  eo.seed_after_download = !no_seed;
+  eo.request_timeout = std::chrono::seconds(request_timeout);
+  return run_download(dl);
 }

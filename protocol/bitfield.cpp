@@ -47,6 +47,13 @@ bool bitfield::reset(std::size_t i) {
   return true;
 }
 
+bool bitfield::has_any_missing_from(const bitfield& other) const {
+  if (other.bits_ != bits_) throw std::invalid_argument("bitfields of different sizes");
+  for (std::size_t i = 0; i < bytes_.size(); ++i)
+    if ((bytes_[i] & ~other.bytes_[i]) != 0) return true;
+  return false;
+}
+
 void bitfield::set_all() {
   for (auto& b : bytes_) b = 0xff;
   if (!bytes_.empty()) bytes_.back() = static_cast<std::uint8_t>(bytes_.back() & ~spare_mask(bits_));

@@ -29,6 +29,8 @@ public:
   bool set(std::size_t i);
   bool reset(std::size_t i);
   void set_all();
+  // Whether this set holds a bit that `other` lacks (same size): "has a piece we need".
+  bool has_any_missing_from(const bitfield& other) const;
 
   std::string_view wire_bytes() const noexcept {
     return {reinterpret_cast<const char*>(bytes_.data()), bytes_.size()};

@@ -66,4 +66,16 @@ BOOST_AUTO_TEST_CASE(set_all_leaves_spare_bits_clear) {
   BOOST_TEST(bitfield::from_wire(bf.wire_bytes(), 13).has_value());
 }
 
+BOOST_AUTO_TEST_CASE(has_any_missing_from) {
+  bitfield theirs(10), ours(10);
+  BOOST_TEST(!theirs.has_any_missing_from(ours));
+  theirs.set(9);
+  BOOST_TEST(theirs.has_any_missing_from(ours));
+  ours.set(9);
+  BOOST_TEST(!theirs.has_any_missing_from(ours));
+  ours.set(3);
+  BOOST_TEST(!theirs.has_any_missing_from(ours));
+  BOOST_CHECK_THROW(theirs.has_any_missing_from(bitfield(11)), std::invalid_argument);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,153 @@
+// The disk writer: every block is written as it arrives (pwrite, no piece
+// buffering); the piece's SHA-1 runs incrementally over blocks that arrive in
+// order, and reads back from the page cache whatever came out of order.
+#include "actors/disk_writer.hpp"
+
+#include <unordered_map>
+
+#include <caf/all.hpp>
+#include <spdlog/spdlog.h>
+
+#include "protocol/sha1.hpp"
+#include "protocol/storage.hpp"
+
+namespace actorrent {
+
+namespace {
+
+constexpr auto flush_interval = std::chrono::seconds(2);
+
+struct piece_assembly {
+  sha1_hasher hasher;
+  std::uint32_t hashed = 0;       // bytes [0, hashed) are in the hasher
+  std::vector<bool> received;     // per block
+  std::uint32_t received_count = 0;
+};
+
+struct disk_state {
+  context_ptr ctx;
+  std::unique_ptr<storage> store;
+  bitfield have;
+  std::unordered_map<std::uint32_t, piece_assembly> pieces;
+  std::vector<std::uint32_t> unflushed; // verified, written, not yet fdatasync'ed
+  scheduler_actor scheduler;
+  caf::actor session;
+  resume_actor resume;
+  bool failed = false;
+  static inline const char* name = "disk_writer";
+};
+
+using self_ptr = disk_actor::stateful_pointer<disk_state>;
+
+void report_fatal(self_ptr self, const std::string& what) {
+  if (self->state.failed) return;
+  self->state.failed = true;
+  caf::anon_send(self->state.session, msg::fatal_atom::value, "disk: " + what);
+}
+
+void finish_piece(self_ptr self, std::uint32_t piece, piece_assembly& a) {
+  auto& st = self->state;
+  const std::uint32_t size = st.store->map().geometry().piece_size(piece);
+  std::string chunk;
+  while (a.hashed < size) {
+    chunk.resize(std::min<std::uint32_t>(size - a.hashed, 256 * 1024));
+    st.store->read(piece, a.hashed, chunk.data(), static_cast<std::uint32_t>(chunk.size()));
+    a.hasher.update(chunk);
+    a.hashed += static_cast<std::uint32_t>(chunk.size());
+  }
+  const bool ok = a.hasher.finish() == st.ctx->torrent.piece_hashes[piece];
+  st.pieces.erase(piece);
+  if (ok) {
+    st.have.set(piece);
+    st.unflushed.push_back(piece);
+    self->send(st.scheduler, msg::verified_atom::value, piece);
+    caf::anon_send(st.session, msg::verified_atom::value, piece);
+  } else {
+    spdlog::debug("piece {} failed its hash check", piece);
+    self->send(st.scheduler, msg::failed_atom::value, piece);
+    caf::anon_send(st.session, msg::failed_atom::value, piece);
+  }
+}
+
+void write_block(self_ptr self, block_data& b) {
+  auto& st = self->state;
+  const auto& geo = st.store->map().geometry();
+  const auto len = static_cast<std::uint32_t>(b.bytes.size());
+  // Peers validated the block; a verified piece is never written again, so a
+  // late duplicate cannot damage data we already vouch for.
+  if (st.failed || b.piece >= geo.piece_count() || st.have.test(b.piece) || b.begin % block_size != 0 ||
+      !geo.valid_block(b.piece, b.begin, len) || len != geo.block_length(b.piece, b.begin / block_size))
+    return;
+  auto& a = st.pieces[b.piece];
+  if (a.received.empty()) a.received.resize(geo.blocks_in_piece(b.piece));
+  const std::size_t index = b.begin / block_size;
+  if (a.received[index]) return;
+  st.store->write(b.piece, b.begin, std::string_view(b.bytes.data(), len));
+  a.received[index] = true;
+  ++a.received_count;
+  if (b.begin == a.hashed) {
+    a.hasher.update(b.bytes.data(), len);
+    a.hashed += len;
+  }
+  if (a.received_count == a.received.size()) finish_piece(self, b.piece, a);
+}
+
+void flush_now(self_ptr self) {
+  auto& st = self->state;
+  if (st.failed || st.unflushed.empty()) return;
+  st.store->flush();
+  self->send(st.resume, msg::durable_atom::value, std::move(st.unflushed));
+  st.unflushed.clear();
+}
+
+disk_actor::behavior_type disk_behavior(self_ptr self, context_ptr ctx, bitfield have, scheduler_actor scheduler,
+                                        caf::actor session, resume_actor resume) {
+  auto& st = self->state;
+  st.ctx = ctx;
+  st.have = std::move(have);
+  st.scheduler = std::move(scheduler);
+  st.session = std::move(session);
+  st.resume = std::move(resume);
+  st.store = std::make_unique<storage>(ctx->options.download_dir, ctx->torrent);
+  try {
+    st.store->create_files();
+  } catch (const storage_error& e) {
+    report_fatal(self, e.what());
+  }
+  self->delayed_send(self, flush_interval, msg::tick_atom::value);
+  return {
+      [=](block_data& b) {
+        try {
+          write_block(self, b);
+        } catch (const storage_error& e) {
+          report_fatal(self, e.what());
+        }
+      },
+      [=](msg::flush_atom) {
+        try {
+          flush_now(self);
+        } catch (const storage_error& e) {
+          report_fatal(self, e.what());
+        }
+        return msg::flush_atom::value;
+      },
+      [=](msg::tick_atom) {
+        try {
+          flush_now(self);
+        } catch (const storage_error& e) {
+          report_fatal(self, e.what());
+        }
+        self->delayed_send(self, flush_interval, msg::tick_atom::value);
+      },
+  };
+}
+
+} // namespace
+
+disk_actor spawn_disk_writer(caf::actor_system& sys, context_ptr ctx, bitfield have, scheduler_actor scheduler,
+                             caf::actor session, resume_actor resume) {
+  return sys.spawn<caf::detached>(disk_behavior, std::move(ctx), std::move(have), std::move(scheduler),
+                                  std::move(session), std::move(resume));
+}
+
+} // namespace actorrent

@@ -1,0 +1,282 @@
+#include "actors/peer.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <deque>
+
+#include <caf/all.hpp>
+#include <caf/io/all.hpp>
+#include <spdlog/spdlog.h>
+
+#include "protocol/frame_parser.hpp"
+#include "protocol/wire.hpp"
+
+namespace actorrent {
+
+caf::atom_value peer_error_category() { return caf::atom("peer"); }
+
+caf::error make_peer_error(peer_exit why, std::string detail) {
+  return caf::error(static_cast<std::uint8_t>(why), peer_error_category(), caf::make_message(std::move(detail)));
+}
+
+namespace {
+
+using clock = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+constexpr auto keep_alive_every = 120s;
+constexpr auto silence_limit = 180s;
+constexpr auto handshake_limit = 20s;
+constexpr std::size_t max_unrequested_blocks = 32;
+constexpr std::size_t remembered_cancels = 1024;
+constexpr double pipeline_seconds = 3.0;
+
+struct peer_state {
+  peer_setup setup;
+  caf::io::connection_handle hdl;
+  wire::frame_parser parser{wire::frame_parser::start::with_handshake};
+  bool handshake_done = false;
+  bool first_message_seen = false;
+  bool closing = false;
+  bitfield remote_has;
+  bool peer_choking = true;
+  bool am_interested = false;
+  std::vector<block_ref> outstanding;   // requested, not yet arrived
+  std::deque<block_ref> cancelled;      // may still arrive; ignored quietly
+  bool want_pending = false;
+  std::int64_t bytes_this_tick = 0;
+  double rate = 0;                      // payload bytes/s, smoothed
+  clock::time_point started, last_received, last_sent;
+  std::size_t unrequested = 0;
+  std::string out;                      // frames waiting for flush
+  static inline const char* name = "peer";
+};
+
+using broker_ptr = caf::io::stateful_broker<peer_state>*;
+
+void close_with(broker_ptr self, peer_exit why, const std::string& detail) {
+  auto& st = self->state;
+  if (st.closing) return;
+  st.closing = true;
+  spdlog::debug("peer {}: {}", st.setup.address.to_string(), detail);
+  self->quit(make_peer_error(why, detail));
+}
+
+void flush_out(broker_ptr self) {
+  auto& st = self->state;
+  if (st.out.empty() || st.closing) return;
+  auto& buf = self->wr_buf(st.hdl);
+  buf.insert(buf.end(), st.out.begin(), st.out.end());
+  st.out.clear();
+  self->flush(st.hdl);
+  st.last_sent = clock::now();
+}
+
+void update_interest(broker_ptr self) {
+  auto& st = self->state;
+  const bool want = st.remote_has.size() > 0 && st.remote_has.has_any_missing_from(st.setup.our_have);
+  if (want == st.am_interested) return;
+  st.am_interested = want;
+  if (want)
+    wire::append_interested(st.out);
+  else
+    wire::append_not_interested(st.out);
+}
+
+std::uint32_t pipeline_target(const peer_state& st) {
+  const auto& o = st.setup.ctx->options;
+  const double blocks = st.rate * pipeline_seconds / block_size;
+  return std::clamp(static_cast<std::uint32_t>(blocks), o.pipeline_min, o.pipeline_max);
+}
+
+// Asks the scheduler for as many blocks as the pipeline lacks. Called on every
+// block that arrives, so the pipe never drains between timer ticks.
+void refill(broker_ptr self) {
+  auto& st = self->state;
+  if (st.closing || st.peer_choking || !st.am_interested || st.want_pending) return;
+  const std::uint32_t target = pipeline_target(st);
+  if (st.outstanding.size() >= target) return;
+  st.want_pending = true;
+  const auto deficit = static_cast<std::uint32_t>(target - st.outstanding.size());
+  self->request(st.setup.scheduler, caf::infinite, msg::want_atom::value, st.setup.key, deficit)
+      .then(
+          [=](std::vector<block_ref>& blocks) {
+            auto& s = self->state;
+            s.want_pending = false;
+            if (s.closing) return;
+            if (s.peer_choking) {
+              // Choked while we waited: these requests would be void.
+              if (!blocks.empty()) self->send(s.setup.scheduler, msg::release_atom::value, s.setup.key);
+              return;
+            }
+            for (const auto& b : blocks) {
+              wire::append_request(s.out, b.piece, b.begin, b.length);
+              s.outstanding.push_back(b);
+            }
+            flush_out(self);
+            if (!blocks.empty()) refill(self);
+          },
+          [=](caf::error&) { self->state.want_pending = false; });
+}
+
+void on_block(broker_ptr self, const wire::piece& m) {
+  auto& st = self->state;
+  const block_ref b{m.index, m.begin, static_cast<std::uint32_t>(m.data.size())};
+  auto it = std::find(st.outstanding.begin(), st.outstanding.end(), b);
+  if (it == st.outstanding.end()) {
+    auto c = std::find(st.cancelled.begin(), st.cancelled.end(), b);
+    if (c != st.cancelled.end()) {
+      st.cancelled.erase(c); // crossed our cancel on the wire: harmless
+      return;
+    }
+    if (++st.unrequested > max_unrequested_blocks)
+      close_with(self, peer_exit::protocol_error, "sends blocks we never requested");
+    return;
+  }
+  st.outstanding.erase(it);
+  st.bytes_this_tick += b.length;
+  self->send(st.setup.disk, block_data{b.piece, b.begin, std::vector<char>(m.data.begin(), m.data.end())});
+  self->send(st.setup.scheduler, msg::block_atom::value, st.setup.key, b);
+}
+
+void on_message(broker_ptr self, const wire::message& msg) {
+  auto& st = self->state;
+  const std::uint32_t pieces = st.setup.ctx->torrent.piece_count();
+  const bool first = !st.first_message_seen && !std::holds_alternative<wire::keep_alive>(msg);
+  if (first) st.first_message_seen = true;
+  std::visit(
+      [&](const auto& m) {
+        using T = std::decay_t<decltype(m)>;
+        if constexpr (std::is_same_v<T, wire::bitfield>) {
+          if (!first) return close_with(self, peer_exit::protocol_error, "bitfield after other messages");
+          auto bf = bitfield::from_wire(m.bytes, pieces);
+          if (!bf) return close_with(self, peer_exit::protocol_error, "bitfield of the wrong size or with spare bits set");
+          st.remote_has = std::move(*bf);
+          self->send(st.setup.scheduler, msg::bitfield_atom::value, st.setup.key, std::string(m.bytes));
+          update_interest(self);
+        } else if constexpr (std::is_same_v<T, wire::have>) {
+          if (m.piece >= pieces)
+            return close_with(self, peer_exit::protocol_error, "have for piece " + std::to_string(m.piece) + " of " + std::to_string(pieces));
+          if (st.remote_has.set(m.piece)) self->send(st.setup.scheduler, msg::have_atom::value, st.setup.key, m.piece);
+          update_interest(self);
+        } else if constexpr (std::is_same_v<T, wire::choke>) {
+          st.peer_choking = true;
+          // BEP 3: a choke voids every request we had outstanding.
+          if (!st.outstanding.empty()) {
+            st.outstanding.clear();
+            self->send(st.setup.scheduler, msg::release_atom::value, st.setup.key);
+          }
+        } else if constexpr (std::is_same_v<T, wire::unchoke>) {
+          st.peer_choking = false;
+        } else if constexpr (std::is_same_v<T, wire::piece>) {
+          on_block(self, m);
+        }
+        // interested / not interested / request / cancel: we do not upload yet.
+        // port, keep-alive and unknown extensions: nothing to do.
+      },
+      msg);
+}
+
+void on_data(broker_ptr self, const std::vector<char>& buf) {
+  auto& st = self->state;
+  st.last_received = clock::now();
+  st.parser.feed(std::string_view(buf.data(), buf.size()));
+  while (!st.closing) {
+    auto item = st.parser.next();
+    if (!item) break;
+    if (item->is_handshake) {
+      const auto hs = wire::parse_handshake(item->bytes);
+      if (!hs) return close_with(self, peer_exit::protocol_error, "malformed handshake");
+      if (hs->info_hash != st.setup.ctx->torrent.info_hash)
+        return close_with(self, peer_exit::wrong_torrent, "handshake for another torrent");
+      if (hs->id == st.setup.ctx->self_id) return close_with(self, peer_exit::self_connection, "connected to ourselves");
+      st.handshake_done = true;
+      spdlog::debug("peer {}: handshake from {}", st.setup.address.to_string(), describe_peer_id(hs->id));
+      continue;
+    }
+    const auto r = wire::decode_message(item->bytes);
+    if (!r.msg) return close_with(self, peer_exit::protocol_error, r.error);
+    on_message(self, *r.msg);
+  }
+  if (st.parser.failed()) return close_with(self, peer_exit::protocol_error, st.parser.error());
+  refill(self);
+  flush_out(self);
+}
+
+void on_tick(broker_ptr self) {
+  auto& st = self->state;
+  const auto now = clock::now();
+  st.rate = 0.5 * st.rate + 0.5 * static_cast<double>(st.bytes_this_tick);
+  st.bytes_this_tick = 0;
+  if (!st.handshake_done && now - st.started > handshake_limit)
+    return close_with(self, peer_exit::timeout, "no handshake within 20 s");
+  if (now - st.last_received > silence_limit) return close_with(self, peer_exit::timeout, "silent for 3 minutes");
+  if (now - st.last_sent > keep_alive_every) wire::append_keep_alive(st.out);
+  refill(self);
+  flush_out(self);
+  self->delayed_send(self, 1s, msg::tick_atom::value);
+}
+
+caf::behavior peer_behavior(broker_ptr self, peer_setup setup, int fd) {
+  auto& st = self->state;
+  st.setup = std::move(setup);
+  const std::uint32_t pieces = st.setup.ctx->torrent.piece_count();
+  // Frames may not exceed a block plus headers, or our bitfield: a 4 GiB
+  // length prefix is refused at once instead of being buffered.
+  st.parser = wire::frame_parser(wire::frame_parser::start::with_handshake,
+                                 static_cast<std::uint32_t>(std::max<std::size_t>(bitfield::wire_size(pieces) + 1, 64 * 1024)));
+  st.started = st.last_received = st.last_sent = clock::now();
+  st.hdl = self->add_scribe(caf::io::network::native_socket{fd});
+  self->configure_read(st.hdl, caf::io::receive_policy::at_most(64 * 1024));
+  self->set_exception_handler([](caf::scheduled_actor*, std::exception_ptr& eptr) -> caf::error {
+    try {
+      std::rethrow_exception(eptr);
+    } catch (const std::exception& e) {
+      return caf::make_error(caf::sec::runtime_error, std::string(e.what()));
+    } catch (...) {
+      return caf::make_error(caf::sec::runtime_error, std::string("unknown exception"));
+    }
+  });
+
+  wire::handshake hs;
+  hs.info_hash = st.setup.ctx->torrent.info_hash;
+  hs.id = st.setup.ctx->self_id;
+  st.out = wire::encode_handshake(hs);
+  if (!st.setup.our_have.none()) wire::append_bitfield(st.out, st.setup.our_have.wire_bytes());
+  st.remote_has = bitfield(pieces);
+  flush_out(self);
+  self->send(st.setup.scheduler, msg::join_atom::value, st.setup.key, caf::actor_cast<caf::actor>(self));
+  self->delayed_send(self, 1s, msg::tick_atom::value);
+
+  return {
+      [=](caf::io::new_data_msg& m) { on_data(self, m.buf); },
+      [=](caf::io::connection_closed_msg&) { close_with(self, peer_exit::closed, "connection closed"); },
+      [=](msg::cancel_atom, block_ref b) {
+        auto& s = self->state;
+        auto it = std::find(s.outstanding.begin(), s.outstanding.end(), b);
+        if (it == s.outstanding.end()) return;
+        s.outstanding.erase(it);
+        s.cancelled.push_back(b);
+        if (s.cancelled.size() > remembered_cancels) s.cancelled.pop_front();
+        wire::append_cancel(s.out, b.piece, b.begin, b.length);
+        refill(self);
+        flush_out(self);
+      },
+      [=](msg::have_atom, std::uint32_t piece) {
+        auto& s = self->state;
+        if (piece >= s.setup.our_have.size() || !s.setup.our_have.set(piece)) return;
+        wire::append_have(s.out, piece);
+        update_interest(self);
+        flush_out(self);
+      },
+      [=](msg::tick_atom) { on_tick(self); },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_peer(caf::actor_system& sys, peer_setup setup, int fd) {
+  return sys.middleman().spawn_broker(peer_behavior, std::move(setup), fd);
+}
+
+} // namespace actorrent

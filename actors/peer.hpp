@@ -1,0 +1,44 @@
+#pragma once
+// One peer connection: a CAF broker that speaks the peer wire protocol.
+//
+// Besides socket events it receives:
+//   (cancel_atom, block_ref)  from the scheduler: endgame duplicate or timed-out request
+//   (have_atom, uint32_t)     from the session: we verified a piece
+// It exits with a peer_exit reason (see below) or, if it throws, with CAF's
+// runtime_error; the session tells them apart.
+#include <string>
+
+#include <caf/error.hpp>
+#include <caf/fwd.hpp>
+
+#include "actors/torrent_context.hpp"
+#include "messages/interfaces.hpp"
+#include "protocol/bitfield.hpp"
+
+namespace actorrent {
+
+struct peer_setup {
+  context_ptr ctx;
+  peer_key key = 0;
+  peer_address address;
+  scheduler_actor scheduler;
+  disk_actor disk;
+  caf::actor session;
+  bitfield our_have;
+};
+
+enum class peer_exit : std::uint8_t {
+  closed = 1,         // the remote closed the connection
+  timeout = 2,        // silence, or a handshake that never completed
+  protocol_error = 3, // malformed or hostile input: worth a ban
+  wrong_torrent = 4,  // another info-hash
+  self_connection = 5,
+};
+
+caf::atom_value peer_error_category();
+caf::error make_peer_error(peer_exit why, std::string detail);
+
+// Takes over a connected socket.
+caf::actor spawn_peer(caf::actor_system& sys, peer_setup setup, int fd);
+
+} // namespace actorrent

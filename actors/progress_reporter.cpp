@@ -1,0 +1,171 @@
+#include "actors/progress_reporter.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+
+#include <caf/all.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace actorrent {
+
+namespace {
+
+using clock = std::chrono::steady_clock;
+
+std::string size_text(double bytes) {
+  static constexpr const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+  int u = 0;
+  while (bytes >= 1024 && u < 4) {
+    bytes /= 1024;
+    ++u;
+  }
+  return fmt::format(u == 0 ? "{:.0f} {}" : "{:.1f} {}", bytes, units[u]);
+}
+
+std::string eta_text(double seconds) {
+  if (seconds < 0 || seconds > 99 * 3600) return "--";
+  const auto s = static_cast<long>(seconds);
+  if (s >= 3600) return fmt::format("{}h{:02}m", s / 3600, s / 60 % 60);
+  if (s >= 60) return fmt::format("{}m{:02}s", s / 60, s % 60);
+  return fmt::format("{}s", s);
+}
+
+struct progress_state {
+  context_ptr ctx;
+  scheduler_actor scheduler;
+  caf::actor session;
+  bool terminal = false;
+  clock::time_point started = clock::now();
+  clock::time_point last_plain_line{};
+  std::int64_t last_received = 0;
+  clock::time_point last_sample = clock::now();
+  double rate = 0;
+  bool line_open = false;
+  static inline const char* name = "progress";
+};
+
+using self_ptr = progress_actor::stateful_pointer<progress_state>;
+
+double eta_seconds(const download_stats& d, double rate) {
+  if (d.bytes_have >= d.bytes_total) return 0;
+  return rate > 1 ? static_cast<double>(d.bytes_total - d.bytes_have) / rate : -1;
+}
+
+std::string status_line(const download_stats& d, const swarm_stats& s, double rate) {
+  const double pct = d.bytes_total ? 100.0 * static_cast<double>(d.bytes_have) / static_cast<double>(d.bytes_total) : 100;
+  std::string line = fmt::format("[{:5.1f}%] {} / {}  down {}/s  peers {}/{}  ETA {}", pct,
+                                 size_text(static_cast<double>(d.bytes_have)), size_text(static_cast<double>(d.bytes_total)),
+                                 size_text(rate), s.peers_connected, s.peers_known, eta_text(eta_seconds(d, rate)));
+  // Near the end, say what is still missing: nobody likes a silent "99%".
+  const std::uint32_t left = d.pieces_total - d.pieces_have;
+  if (left > 0 && (d.endgame || left <= 8))
+    line += fmt::format("  ({} pieces left, {} blocks requested{})", left, d.requests_outstanding,
+                        d.endgame ? ", endgame" : "");
+  if (d.pieces_failed) line += fmt::format("  {} failed hash", d.pieces_failed);
+  return line;
+}
+
+nlohmann::json json_line(const progress_state& st, const download_stats& d, const swarm_stats& s) {
+  const double elapsed = std::chrono::duration<double>(clock::now() - st.started).count();
+  return {{"elapsed_s", elapsed},
+          {"progress", d.bytes_total ? static_cast<double>(d.bytes_have) / static_cast<double>(d.bytes_total) : 1.0},
+          {"bytes_have", d.bytes_have},
+          {"bytes_total", d.bytes_total},
+          {"bytes_received", d.bytes_received},
+          {"bytes_wasted", d.bytes_wasted},
+          {"pieces_have", d.pieces_have},
+          {"pieces_total", d.pieces_total},
+          {"pieces_failed", d.pieces_failed},
+          {"pieces_in_progress", d.pieces_in_progress},
+          {"requests_outstanding", d.requests_outstanding},
+          {"endgame", d.endgame},
+          {"down_rate", st.rate},
+          {"eta_s", eta_seconds(d, st.rate)},
+          {"peers_connected", s.peers_connected},
+          {"peers_known", s.peers_known},
+          {"peers_banned", s.peers_banned},
+          {"peer_restarts", s.peer_restarts},
+          {"seeders", s.seeders},
+          {"leechers", s.leechers}};
+}
+
+void draw(self_ptr self, const download_stats& d, const swarm_stats& s, bool final_line) {
+  auto& st = self->state;
+  const auto now = clock::now();
+  const double dt = std::chrono::duration<double>(now - st.last_sample).count();
+  if (dt > 0.2) {
+    const double sample = static_cast<double>(d.bytes_received - st.last_received) / dt;
+    st.rate = st.rate == 0 ? sample : 0.6 * st.rate + 0.4 * sample;
+    st.last_received = d.bytes_received;
+    st.last_sample = now;
+  }
+  const auto& o = st.ctx->options;
+  if (o.json) {
+    nlohmann::json j = json_line(st, d, s);
+    if (final_line) j["final"] = true;
+    std::fputs((j.dump() + "\n").c_str(), stdout);
+    std::fflush(stdout);
+    return;
+  }
+  if (o.quiet) return;
+  const std::string line = status_line(d, s, st.rate);
+  if (st.terminal) {
+    std::fprintf(stdout, "\r\033[K%s%s", line.c_str(), final_line ? "\n" : "");
+    st.line_open = !final_line;
+  } else if (final_line || now - st.last_plain_line >= std::chrono::seconds(5)) {
+    std::fprintf(stdout, "%s\n", line.c_str());
+    st.last_plain_line = now;
+  }
+  std::fflush(stdout);
+}
+
+// Both stats, then draw; the promise (if any) is delivered after drawing.
+void sample(self_ptr self, bool final_line, caf::typed_response_promise<msg::complete_atom> rp) {
+  self->request(self->state.scheduler, std::chrono::seconds(2), msg::stats_atom::value)
+      .then(
+          [=](download_stats d) mutable {
+            self->request(self->state.session, std::chrono::seconds(2), msg::stats_atom::value)
+                .then([=](swarm_stats s) mutable {
+                        draw(self, d, s, final_line);
+                        if (rp.pending()) rp.deliver(msg::complete_atom::value);
+                      },
+                      [=](caf::error&) mutable {
+                        if (rp.pending()) rp.deliver(msg::complete_atom::value);
+                      });
+          },
+          [=](caf::error&) mutable {
+            if (rp.pending()) rp.deliver(msg::complete_atom::value);
+          });
+}
+
+progress_actor::behavior_type progress_behavior(self_ptr self, context_ptr ctx, scheduler_actor scheduler,
+                                                caf::actor session) {
+  auto& st = self->state;
+  st.ctx = ctx;
+  st.scheduler = std::move(scheduler);
+  st.session = std::move(session);
+  st.terminal = ::isatty(STDOUT_FILENO) == 1;
+  self->delayed_send(self, std::chrono::seconds(1), msg::tick_atom::value);
+  return {
+      [=](msg::tick_atom) {
+        sample(self, false, {});
+        self->delayed_send(self, std::chrono::seconds(1), msg::tick_atom::value);
+      },
+      [=](msg::complete_atom) {
+        auto rp = self->make_response_promise<msg::complete_atom>();
+        sample(self, true, rp);
+        return rp;
+      },
+  };
+}
+
+} // namespace
+
+progress_actor spawn_progress_reporter(caf::actor_system& sys, context_ptr ctx, scheduler_actor scheduler,
+                                       caf::actor session) {
+  return sys.spawn(progress_behavior, std::move(ctx), std::move(scheduler), std::move(session));
+}
+
+} // namespace actorrent

@@ -1,0 +1,112 @@
+// The scheduler actor: receives what peers have and what arrived, and answers
+// each peer's "want" with blocks chosen by protocol/piece_picker.
+#include "actors/scheduler.hpp"
+
+#include <unordered_map>
+
+#include <caf/all.hpp>
+
+namespace actorrent {
+
+namespace {
+
+struct scheduler_state {
+  context_ptr ctx;
+  std::unique_ptr<piece_picker> picker;
+  caf::actor session;
+  std::unordered_map<peer_key, caf::actor> peers;
+  download_stats stats;
+  static inline const char* name = "scheduler";
+};
+
+using self_ptr = scheduler_actor::stateful_pointer<scheduler_state>;
+
+void count_verified(scheduler_state& st, std::uint32_t piece) {
+  ++st.stats.pieces_have;
+  st.stats.bytes_have += st.picker->geometry().piece_size(piece);
+}
+
+scheduler_actor::behavior_type scheduler_behavior(self_ptr self, context_ptr ctx, bitfield have, caf::actor session) {
+  auto& st = self->state;
+  st.ctx = ctx;
+  st.session = std::move(session);
+  picker_options po;
+  po.request_timeout = ctx->options.request_timeout;
+  st.picker = std::make_unique<piece_picker>(ctx->torrent.make_file_map().geometry(), po);
+  st.stats.pieces_total = ctx->torrent.piece_count();
+  st.stats.bytes_total = ctx->torrent.total_size;
+  for (std::uint32_t p = 0; p < have.size(); ++p)
+    if (have.test(p)) count_verified(st, p);
+  st.picker->set_have(have);
+  self->delayed_send(self, std::chrono::seconds(1), msg::tick_atom::value);
+
+  return {
+      [=](msg::join_atom, peer_key key, caf::actor peer) {
+        self->state.picker->add_peer(key);
+        self->state.peers[key] = std::move(peer);
+      },
+      [=](msg::bitfield_atom, peer_key key, const std::string& bytes) {
+        auto& pk = *self->state.picker;
+        // Peers validated the bitfield already; a mismatch here is a bug, not input.
+        if (auto bf = bitfield::from_wire(bytes, pk.geometry().piece_count())) pk.peer_bitfield(key, *bf);
+      },
+      [=](msg::have_atom, peer_key key, std::uint32_t piece) {
+        auto& pk = *self->state.picker;
+        if (piece < pk.geometry().piece_count()) pk.peer_have(key, piece);
+      },
+      [=](msg::want_atom, peer_key key, std::uint32_t count) {
+        return self->state.picker->pick(key, count, piece_picker::clock::now());
+      },
+      [=](msg::block_atom, peer_key key, block_ref block) {
+        auto& s = self->state;
+        s.stats.bytes_received += block.length;
+        const auto r = s.picker->block_received(key, block);
+        if (!r.useful) s.stats.bytes_wasted += block.length;
+        // Endgame: whoever else still waits for this block should cancel it.
+        for (peer_key other : r.cancel) {
+          auto it = s.peers.find(other);
+          if (it != s.peers.end()) caf::anon_send(it->second, msg::cancel_atom::value, block);
+        }
+      },
+      [=](msg::release_atom, peer_key key) { self->state.picker->release_requests(key); },
+      [=](msg::leave_atom, peer_key key) {
+        self->state.picker->remove_peer(key);
+        self->state.peers.erase(key);
+      },
+      [=](msg::verified_atom, std::uint32_t piece) {
+        if (!self->state.picker->have().test(piece)) count_verified(self->state, piece);
+        self->state.picker->piece_verified(piece);
+      },
+      [=](msg::failed_atom, std::uint32_t piece) {
+        auto& s = self->state;
+        ++s.stats.pieces_failed;
+        s.stats.bytes_wasted += s.picker->geometry().piece_size(piece);
+        for (peer_key bad : s.picker->piece_failed(piece)) caf::anon_send(s.session, msg::ban_atom::value, bad);
+      },
+      [=](msg::stats_atom) {
+        auto& s = self->state;
+        download_stats out = s.stats;
+        out.pieces_in_progress = static_cast<std::uint32_t>(s.picker->pieces_in_progress());
+        out.requests_outstanding = static_cast<std::uint32_t>(s.picker->requests_outstanding());
+        out.endgame = s.picker->in_endgame();
+        return out;
+      },
+      [=](msg::tick_atom) {
+        // Stuck requests go back to the pool; their peers cancel them.
+        auto& s = self->state;
+        for (auto& [key, block] : s.picker->expire(piece_picker::clock::now())) {
+          auto it = s.peers.find(key);
+          if (it != s.peers.end()) caf::anon_send(it->second, msg::cancel_atom::value, block);
+        }
+        self->delayed_send(self, std::chrono::seconds(1), msg::tick_atom::value);
+      },
+  };
+}
+
+} // namespace
+
+scheduler_actor spawn_scheduler(caf::actor_system& sys, context_ptr ctx, bitfield have, caf::actor session) {
+  return sys.spawn(scheduler_behavior, std::move(ctx), std::move(have), std::move(session));
+}
+
+} // namespace actorrent

@@ -1,0 +1,434 @@
+#include "actors/session.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <deque>
+#include <map>
+#include <thread>
+#include <unordered_map>
+
+#include <caf/all.hpp>
+#include <caf/io/all.hpp>
+#include <spdlog/spdlog.h>
+
+#include "actors/checker.hpp"
+#include "actors/connector.hpp"
+#include "actors/disk_writer.hpp"
+#include "actors/peer.hpp"
+#include "actors/progress_reporter.hpp"
+#include "actors/resume_keeper.hpp"
+#include "actors/scheduler.hpp"
+#include "actors/tracker.hpp"
+#include "protocol/resume_data.hpp"
+
+namespace actorrent {
+
+caf::atom_value session_exit_category() { return caf::atom("exit"); }
+
+namespace {
+
+using clock = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+constexpr auto connect_timeout = 10s;
+constexpr std::size_t restart_budget = 5;     // per address...
+constexpr auto restart_window = 60s;          // ...per minute
+constexpr auto ban_time = 10min;
+constexpr auto max_backoff = 120s;
+
+struct known_peer {
+  peer_address address;
+  bool connecting = false;
+  bool connected = false;
+  peer_key key = 0;
+  int failures = 0;
+  clock::time_point next_attempt{};
+  clock::time_point banned_until{};
+  std::deque<clock::time_point> restarts;
+};
+
+struct session_state {
+  context_ptr ctx;
+  bitfield have;
+  resume_data resume;
+  scheduler_actor scheduler;
+  disk_actor disk;
+  resume_actor resume_keeper;
+  tracker_actor tracker;
+  progress_actor progress;
+  std::map<std::string, known_peer> known;               // by "host:port"
+  std::unordered_map<caf::actor_addr, std::string> peer_of; // peer actor -> address key
+  std::unordered_map<peer_key, caf::actor> peers;
+  peer_key next_key = 1;
+  std::int64_t bytes_have = 0;
+  std::int64_t downloaded_before = 0; // from earlier runs (resume file)
+  std::int64_t downloaded_now = 0;    // verified this run
+  std::int64_t seeders = -1, leechers = -1;
+  std::uint32_t restarts = 0, banned = 0;
+  std::string last_tracker_problem;
+  bool started = false;
+  bool completed = false;
+  bool stopping = false;
+  static inline const char* name = "session";
+};
+
+using self_ptr = caf::stateful_actor<session_state>*;
+
+std::string describe(const caf::error& e) {
+  if (!e) return "normal exit";
+  std::string out = caf::to_string(e);
+  if (e.context().match_element<std::string>(0)) out = e.context().get_as<std::string>(0);
+  return out;
+}
+
+caf::error exit_with(int code) {
+  if (code == 0) return caf::error{};
+  return caf::error(static_cast<std::uint8_t>(code), session_exit_category());
+}
+
+void connect_more(self_ptr self);
+
+// --- shutdown: every path out of the session goes through here ------------
+
+void stop(self_ptr self, int code, const std::string& why) {
+  auto& st = self->state;
+  if (st.stopping) return;
+  st.stopping = true;
+  if (!why.empty()) {
+    if (code == 0)
+      spdlog::info("{}", why);
+    else
+      spdlog::error("{}", why);
+  }
+  for (auto& [key, peer] : st.peers) self->send_exit(peer, caf::exit_reason::user_shutdown);
+  auto finish = [=] {
+    auto& s = self->state;
+    for (caf::actor a : {caf::actor_cast<caf::actor>(s.scheduler), caf::actor_cast<caf::actor>(s.disk),
+                         caf::actor_cast<caf::actor>(s.resume_keeper), caf::actor_cast<caf::actor>(s.tracker),
+                         caf::actor_cast<caf::actor>(s.progress)})
+      if (a) self->send_exit(a, caf::exit_reason::user_shutdown);
+    self->quit(exit_with(code));
+  };
+  if (!st.started) return finish();
+  // Order matters: data flushed before the resume file vouches for it.
+  auto save_and_finish = [=] {
+    transfer_totals t{0, self->state.downloaded_before + self->state.downloaded_now,
+                      self->state.ctx->torrent.total_size - self->state.bytes_have};
+    self->request(self->state.resume_keeper, 10s, msg::save_atom::value, t)
+        .then([=](msg::save_atom) {
+                self->request(self->state.progress, 3s, msg::complete_atom::value)
+                    .then([=](msg::complete_atom) { finish(); }, [=](caf::error&) { finish(); });
+              },
+              [=](caf::error&) { finish(); });
+  };
+  auto flush_then = [=] {
+    self->request(self->state.disk, 30s, msg::flush_atom::value)
+        .then([=](msg::flush_atom) { save_and_finish(); }, [=](caf::error&) { save_and_finish(); });
+  };
+  self->request(st.tracker, 5s, msg::leave_atom::value)
+      .then([=](msg::leave_atom) { flush_then(); }, [=](caf::error&) { flush_then(); });
+}
+
+// --- peers ----------------------------------------------------------------
+
+void forget_peer(self_ptr self, const caf::actor_addr& who, const caf::error& reason) {
+  auto& st = self->state;
+  auto it = st.peer_of.find(who);
+  if (it == st.peer_of.end()) return;
+  auto kp = st.known.find(it->second);
+  st.peer_of.erase(it);
+  if (kp == st.known.end()) return;
+  known_peer& p = kp->second;
+  self->send(st.scheduler, msg::leave_atom::value, p.key);
+  st.peers.erase(p.key);
+  p.connected = false;
+  if (st.stopping) return;
+  const auto now = clock::now();
+  if (reason.category() == peer_error_category()) {
+    const auto why = static_cast<peer_exit>(reason.code());
+    if (why == peer_exit::protocol_error || why == peer_exit::wrong_torrent || why == peer_exit::self_connection) {
+      spdlog::info("peer {} banned: {}", p.address.to_string(), describe(reason));
+      p.banned_until = now + (why == peer_exit::self_connection ? 24h : ban_time);
+      ++st.banned;
+    } else {
+      ++p.failures;
+      p.next_attempt = now + std::min<clock::duration>(std::chrono::seconds(1 << std::min(p.failures, 7)), max_backoff);
+    }
+  } else if (reason && reason != caf::exit_reason::user_shutdown) {
+    // The actor itself failed (an exception): replace it, within a budget.
+    ++st.restarts;
+    p.restarts.push_back(now);
+    while (!p.restarts.empty() && now - p.restarts.front() > restart_window) p.restarts.pop_front();
+    if (p.restarts.size() >= restart_budget) {
+      spdlog::warn("peer {} failed {} times in a minute ({}): banned for 10 minutes", p.address.to_string(),
+                   p.restarts.size(), describe(reason));
+      p.banned_until = now + ban_time;
+      ++st.banned;
+    } else {
+      spdlog::debug("peer {} failed ({}): restarting", p.address.to_string(), describe(reason));
+      p.next_attempt = now + 1s;
+    }
+  }
+  connect_more(self);
+}
+
+void start_peer(self_ptr self, const std::string& id, int fd) {
+  auto& st = self->state;
+  auto it = st.known.find(id);
+  if (st.stopping || it == st.known.end()) {
+    ::close(fd);
+    return;
+  }
+  known_peer& p = it->second;
+  p.connecting = false;
+  p.connected = true;
+  p.failures = 0;
+  p.key = st.next_key++;
+  peer_setup setup{st.ctx, p.key, p.address, st.scheduler, st.disk, caf::actor_cast<caf::actor>(self), st.have};
+  caf::actor peer = spawn_peer(self->home_system(), std::move(setup), fd);
+  self->monitor(peer);
+  st.peer_of[peer.address()] = id;
+  st.peers[p.key] = peer;
+  spdlog::debug("connected to {}", p.address.to_string());
+}
+
+void connect_more(self_ptr self) {
+  auto& st = self->state;
+  if (st.stopping || !st.started || st.completed) return;
+  std::size_t active = 0;
+  for (auto& [id, p] : st.known) active += p.connected || p.connecting;
+  const auto now = clock::now();
+  for (auto& [id, p] : st.known) {
+    if (active >= st.ctx->options.max_peers) break;
+    if (p.connected || p.connecting || now < p.next_attempt || now < p.banned_until) continue;
+    p.connecting = true;
+    ++active;
+    const std::string key = id;
+    auto connector = spawn_connector(self->home_system(), std::chrono::duration_cast<std::chrono::milliseconds>(connect_timeout));
+    self->request(connector, connect_timeout + 5s, msg::connect_atom::value, p.address)
+        .then([=](int fd) { start_peer(self, key, fd); },
+              [=](caf::error& e) {
+                auto it = self->state.known.find(key);
+                if (it == self->state.known.end()) return;
+                auto& kp = it->second;
+                kp.connecting = false;
+                ++kp.failures;
+                kp.next_attempt = clock::now() + std::min<clock::duration>(std::chrono::seconds(2 << std::min(kp.failures, 6)), max_backoff);
+                spdlog::debug("cannot connect to {}: {}", kp.address.to_string(), describe(e));
+              });
+  }
+}
+
+void add_peers(self_ptr self, const std::vector<peer_address>& found) {
+  auto& st = self->state;
+  for (const auto& a : found) {
+    if (a.port == 0) continue;
+    const std::string id = a.to_string();
+    if (st.known.count(id)) continue;
+    known_peer p;
+    p.address = a;
+    st.known.emplace(id, std::move(p));
+  }
+  connect_more(self);
+}
+
+// --- pieces -----------------------------------------------------------------
+
+void on_verified(self_ptr self, std::uint32_t piece) {
+  auto& st = self->state;
+  if (piece >= st.have.size() || !st.have.set(piece)) return;
+  const auto size = st.ctx->torrent.make_file_map().geometry().piece_size(piece);
+  st.bytes_have += size;
+  st.downloaded_now += size;
+  for (auto& [key, peer] : st.peers) self->send(peer, msg::have_atom::value, piece);
+  if (st.have.all() && !st.completed) {
+    st.completed = true;
+    self->send(st.tracker, msg::complete_atom::value);
+    if (!st.ctx->options.seed_after_download) {
+      // Let the 'completed' announce go out before 'stopped'.
+      self->delayed_send(self, 300ms, msg::complete_atom::value);
+    } else {
+      spdlog::info("download complete; staying in the swarm (Ctrl-C to quit)");
+    }
+  }
+}
+
+void start_download(self_ptr self) {
+  auto& st = self->state;
+  auto me = caf::actor_cast<caf::actor>(self);
+  auto& sys = self->home_system();
+  st.resume.have = st.have;
+  st.resume_keeper = spawn_resume_keeper(sys, st.ctx, st.resume);
+  st.scheduler = spawn_scheduler(sys, st.ctx, st.have, me);
+  st.disk = spawn_disk_writer(sys, st.ctx, st.have, st.scheduler, me, st.resume_keeper);
+  st.progress = spawn_progress_reporter(sys, st.ctx, st.scheduler, me);
+  st.tracker = spawn_tracker(sys, st.ctx, me);
+  for (caf::actor a : {caf::actor_cast<caf::actor>(st.scheduler), caf::actor_cast<caf::actor>(st.disk),
+                       caf::actor_cast<caf::actor>(st.resume_keeper), caf::actor_cast<caf::actor>(st.tracker),
+                       caf::actor_cast<caf::actor>(st.progress)})
+    self->monitor(a);
+  st.started = true;
+  const auto& m = st.ctx->torrent;
+  spdlog::info("{}: {} pieces, {} of them already here", m.name, m.piece_count(), st.have.count());
+  if (st.have.all()) {
+    st.completed = true;
+    if (!st.ctx->options.seed_after_download) return stop(self, 0, "already complete: nothing to download");
+  }
+  if (m.trackers().empty()) spdlog::warn("the torrent lists no tracker: no peers can be found yet");
+  self->send(st.tracker, msg::announce_atom::value);
+  self->delayed_send(self, 1s, msg::tick_atom::value);
+}
+
+// Which pieces need hashing before we trust them: all (with --recheck or no
+// usable resume file) or those in files changed since the resume file was saved.
+std::vector<std::uint32_t> pieces_to_check(const session_state& st, const std::vector<file_stamp>& now,
+                                           bool resume_ok) {
+  const auto& m = st.ctx->torrent;
+  const file_map fm = m.make_file_map();
+  std::vector<bool> check(m.piece_count(), false);
+  for (std::size_t i = 0; i < m.files.size(); ++i) {
+    if (m.files[i].pad || now[i].size <= 0) continue; // nothing on disk to check
+    const bool changed = !resume_ok || st.ctx->options.recheck || i >= st.resume.files.size() ||
+                         !(now[i] == st.resume.files[i]);
+    if (!changed) continue;
+    const auto span = fm.pieces_of_file(i);
+    if (!span.empty)
+      for (std::uint32_t p = span.first; p <= span.last; ++p) check[p] = true;
+  }
+  std::vector<std::uint32_t> out;
+  for (std::uint32_t p = 0; p < m.piece_count(); ++p)
+    if (check[p] && !st.have.test(p)) out.push_back(p);
+  return out;
+}
+
+void load_state_and_check(self_ptr self) {
+  auto& st = self->state;
+  const auto& m = st.ctx->torrent;
+  st.have = bitfield(m.piece_count());
+  st.resume.info_hash = m.info_hash;
+  const auto now = storage(st.ctx->options.download_dir, m).stamps();
+  bool resume_ok = false;
+  const std::string path = resume_path(st.ctx->options.download_dir, m.info_hash);
+  try {
+    if (auto bytes = load_file(path, 64 << 20)) {
+      st.resume = decode_resume(*bytes, m);
+      resume_ok = true;
+      st.downloaded_before = st.resume.downloaded;
+      if (!st.ctx->options.recheck) st.have = trusted_pieces(st.resume, m, now);
+    }
+  } catch (const std::exception& e) {
+    spdlog::warn("resume file {} is unusable ({}): checking the data on disk instead", path, e.what());
+    st.resume = resume_data{m.info_hash, bitfield(m.piece_count()), {}, 0, 0};
+  }
+  const auto to_check = pieces_to_check(st, now, resume_ok);
+  if (to_check.empty()) return start_download(self);
+
+  // Hash on every core; the session waits for all checkers.
+  const std::size_t workers = std::max(1u, std::thread::hardware_concurrency());
+  spdlog::info("checking {} pieces of existing data on {} threads", to_check.size(), workers);
+  auto remaining = std::make_shared<std::size_t>(workers);
+  auto started_at = clock::now();
+  for (std::size_t w = 0; w < workers; ++w) {
+    std::vector<std::uint32_t> share;
+    for (std::size_t i = w; i < to_check.size(); i += workers) share.push_back(to_check[i]);
+    auto checker = spawn_checker(self->home_system(), st.ctx);
+    self->request(checker, caf::infinite, msg::check_atom::value, std::move(share))
+        .then(
+            [=](const std::vector<std::uint32_t>& good) {
+              for (auto p : good)
+                if (self->state.have.set(p)) self->state.bytes_have += m.make_file_map().geometry().piece_size(p);
+              self->send_exit(checker, caf::exit_reason::user_shutdown);
+              if (--*remaining == 0) {
+                const double secs = std::chrono::duration<double>(clock::now() - started_at).count();
+                spdlog::info("check done in {:.1f} s: {} of {} pieces are good", secs, self->state.have.count(),
+                             m.piece_count());
+                if (!self->state.stopping) start_download(self);
+              }
+            },
+            [=](caf::error& e) { stop(self, 1, "checking existing data failed: " + describe(e)); });
+  }
+}
+
+caf::behavior session_behavior(self_ptr self, context_ptr ctx) {
+  auto& st = self->state;
+  st.ctx = ctx;
+  self->set_down_handler([=](caf::down_msg& dm) {
+    auto& s = self->state;
+    if (s.peer_of.count(dm.source)) return forget_peer(self, dm.source, dm.reason);
+    if (s.stopping) return;
+    // Any other child: the download cannot go on without it.
+    const char* who = dm.source == s.scheduler.address()       ? "scheduler"
+                      : dm.source == s.disk.address()          ? "disk writer"
+                      : dm.source == s.resume_keeper.address() ? "resume keeper"
+                      : dm.source == s.tracker.address()       ? "tracker"
+                      : dm.source == s.progress.address()      ? "progress reporter"
+                                                               : nullptr;
+    if (who != nullptr) stop(self, 1, std::string("internal error: the ") + who + " stopped (" + describe(dm.reason) + ")");
+  });
+  load_state_and_check(self);
+  return {
+      [=](msg::tracker_atom, const tracker_news& news) {
+        auto& s = self->state;
+        if (!news.failure.empty()) {
+          const std::string problem = news.url + ": " + news.failure;
+          if (problem != s.last_tracker_problem) spdlog::warn("tracker {}", problem);
+          s.last_tracker_problem = problem;
+          return;
+        }
+        s.last_tracker_problem.clear();
+        if (!news.warning.empty()) spdlog::warn("tracker {} warns: {}", news.url, news.warning);
+        s.seeders = news.seeders;
+        s.leechers = news.leechers;
+        spdlog::debug("tracker {}: {} peers", news.url, news.peers.size());
+        add_peers(self, news.peers);
+      },
+      [=](msg::announce_atom) {
+        auto& s = self->state;
+        return transfer_totals{0, s.downloaded_before + s.downloaded_now, s.ctx->torrent.total_size - s.bytes_have};
+      },
+      [=](msg::stats_atom) {
+        auto& s = self->state;
+        swarm_stats out;
+        out.peers_connected = static_cast<std::uint32_t>(s.peers.size());
+        out.peers_known = static_cast<std::uint32_t>(s.known.size());
+        out.peers_banned = s.banned;
+        out.peer_restarts = s.restarts;
+        out.seeders = s.seeders;
+        out.leechers = s.leechers;
+        return out;
+      },
+      [=](msg::verified_atom, std::uint32_t piece) { on_verified(self, piece); },
+      [=](msg::failed_atom, std::uint32_t piece) { spdlog::debug("piece {} failed its hash check", piece); },
+      [=](msg::ban_atom, peer_key key) {
+        auto& s = self->state;
+        auto it = s.peers.find(key);
+        if (it == s.peers.end()) return;
+        auto addr = s.peer_of.find(it->second.address());
+        if (addr != s.peer_of.end()) {
+          auto& kp = s.known[addr->second];
+          spdlog::info("peer {} banned: it sent pieces that failed their hash", kp.address.to_string());
+          kp.banned_until = clock::now() + 1h;
+          ++s.banned;
+        }
+        self->send_exit(it->second, caf::exit_reason::kill);
+      },
+      [=](msg::fatal_atom, const std::string& what) { stop(self, 1, what); },
+      [=](msg::complete_atom) { stop(self, 0, "download complete"); },
+      [=](msg::interrupt_atom, int signal_number) {
+        stop(self, 128 + signal_number, "interrupted: saving state");
+      },
+      [=](msg::tick_atom) {
+        connect_more(self);
+        self->delayed_send(self, 1s, msg::tick_atom::value);
+      },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_session(caf::actor_system& sys, context_ptr ctx) {
+  return sys.spawn(session_behavior, std::move(ctx));
+}
+
+} // namespace actorrent

@@ -1,0 +1,41 @@
+#pragma once
+// Read-only facts about one download, shared by its actors (spawned with a
+// shared_ptr to this, never mutated after start).
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "protocol/metainfo.hpp"
+#include "protocol/peer_id.hpp"
+
+namespace actorrent {
+
+struct engine_options {
+  std::string download_dir = ".";
+  std::uint16_t listen_port = 6881;
+  std::size_t max_peers = 50;
+  bool seed_after_download = true; // --no-seed clears it
+  bool recheck = false;
+  // Pipeline: enough requests for ~3 s of the peer's rate, within these bounds.
+  std::uint32_t pipeline_min = 16;
+  std::uint32_t pipeline_max = 500;
+  std::chrono::seconds request_timeout{30};
+  // Trackers over HTTPS: an extra CA bundle, or no verification at all (tests).
+  std::string ca_file;
+  bool insecure_tls = false;
+  // Output.
+  bool json = false;
+  bool quiet = false;
+  bool verbose = false;
+};
+
+struct torrent_context {
+  metainfo torrent;
+  peer_id self_id{};
+  engine_options options;
+};
+
+using context_ptr = std::shared_ptr<const torrent_context>;
+
+} // namespace actorrent

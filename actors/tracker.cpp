@@ -1,0 +1,186 @@
+// The tracker client. Tiers follow BEP 12: URLs are shuffled within a tier,
+// tried in order, and one that answers moves to the front of its tier.
+#include "actors/tracker.hpp"
+
+#include <algorithm>
+#include <random>
+
+#include <caf/all.hpp>
+#include <curl/curl.h>
+#include <spdlog/spdlog.h>
+
+#include "protocol/tracker_codec.hpp"
+
+namespace actorrent {
+
+namespace {
+
+constexpr std::size_t max_reply_size = 1 << 20;
+constexpr std::int64_t default_interval = 1800;
+constexpr std::int64_t shortest_interval = 30; // a tracker asking for less is ignored
+
+struct http_result {
+  std::string body;
+  std::string error; // empty on success
+};
+
+size_t collect(char* data, size_t size, size_t n, void* user) {
+  auto* body = static_cast<std::string*>(user);
+  if (body->size() + size * n > max_reply_size) return 0; // aborts the transfer
+  body->append(data, size * n);
+  return size * n;
+}
+
+http_result http_get(const std::string& url, const engine_options& opt, long timeout_s) {
+  http_result r;
+  CURL* curl = curl_easy_init();
+  if (curl == nullptr) return {{}, "cannot initialise libcurl"};
+  char errbuf[CURL_ERROR_SIZE] = {0};
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  // A tracker URL comes from the torrent: never let it read files or reach other schemes.
+  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
+  curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 3L);
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, std::min(timeout_s, 10L));
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT, timeout_s);
+  curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
+  curl_easy_setopt(curl, CURLOPT_USERAGENT, "actorrent/" ACTORRENT_VERSION);
+  curl_easy_setopt(curl, CURLOPT_NOPROXY, "localhost,127.0.0.1,::1");
+  if (!opt.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, opt.ca_file.c_str());
+  if (opt.insecure_tls) {
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
+  }
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &r.body);
+  const CURLcode rc = curl_easy_perform(curl);
+  long status = 0;
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  curl_easy_cleanup(curl);
+  if (rc == CURLE_WRITE_ERROR) r.error = "reply larger than 1 MiB";
+  else if (rc != CURLE_OK) r.error = errbuf[0] ? errbuf : curl_easy_strerror(rc);
+  else if (status != 200) r.error = "HTTP status " + std::to_string(status);
+  return r;
+}
+
+struct tracker_state {
+  context_ptr ctx;
+  caf::actor session;
+  std::vector<std::vector<std::string>> tiers;
+  std::string tracker_id;
+  std::uint32_t key = 0;
+  bool started_sent = false;
+  int failures_in_a_row = 0;
+  static inline const char* name = "tracker";
+};
+
+using self_ptr = tracker_actor::stateful_pointer<tracker_state>;
+
+// One announce over all tiers; returns the interval to wait before the next one.
+std::int64_t announce(self_ptr self, announce_event event, const transfer_totals& totals, long timeout_s) {
+  auto& st = self->state;
+  tracker_news news;
+  for (auto& tier : st.tiers) {
+    for (std::size_t i = 0; i < tier.size(); ++i) {
+      const std::string url = tier[i];
+      news.url = url;
+      if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) {
+        news.failure = "unsupported tracker scheme";
+        continue;
+      }
+      announce_request req;
+      req.announce_url = url;
+      req.info_hash = st.ctx->torrent.info_hash;
+      req.id = st.ctx->self_id;
+      req.port = st.ctx->options.listen_port;
+      req.uploaded = totals.uploaded;
+      req.downloaded = totals.downloaded;
+      req.left = totals.left;
+      req.event = event;
+      req.numwant = event == announce_event::stopped ? 0 : 200;
+      req.key = st.key;
+      req.tracker_id = st.tracker_id;
+      const http_result http = http_get(build_announce_url(req), st.ctx->options, timeout_s);
+      if (!http.error.empty()) {
+        news.failure = http.error;
+        spdlog::debug("tracker {}: {}", url, http.error);
+        continue;
+      }
+      try {
+        const announce_response r = parse_announce_response(http.body);
+        if (r.failure_reason) {
+          news.failure = "tracker says: " + *r.failure_reason;
+          continue;
+        }
+        news.failure.clear();
+        news.warning = r.warning_message.value_or("");
+        news.seeders = r.complete.value_or(-1);
+        news.leechers = r.incomplete.value_or(-1);
+        for (const auto& p : r.peers) news.peers.push_back({p.ip, p.port});
+        if (r.tracker_id) st.tracker_id = *r.tracker_id;
+        std::rotate(tier.begin(), tier.begin() + static_cast<std::ptrdiff_t>(i), tier.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+        caf::anon_send(st.session, msg::tracker_atom::value, std::move(news));
+        st.failures_in_a_row = 0;
+        std::int64_t interval = r.interval.value_or(default_interval);
+        if (r.min_interval) interval = std::max(interval, *r.min_interval);
+        return std::max(interval, shortest_interval);
+      } catch (const tracker_error& e) {
+        news.failure = e.what();
+      }
+    }
+  }
+  // Every tracker failed: tell the user, retry with backoff (15 s, 30 s, ... 30 min).
+  caf::anon_send(st.session, msg::tracker_atom::value, std::move(news));
+  const int n = std::min(++st.failures_in_a_row, 7);
+  return std::min<std::int64_t>(15LL << (n - 1), 1800);
+}
+
+// Only regular announces re-arm the timer, so exactly one timer is ever pending.
+void announce_with_totals(self_ptr self, announce_event event, bool regular) {
+  auto next = [=](std::int64_t seconds) {
+    if (regular) self->delayed_send(self, std::chrono::seconds(seconds), msg::announce_atom::value);
+  };
+  self->request(self->state.session, std::chrono::seconds(10), msg::announce_atom::value)
+      .then([=](transfer_totals totals) { next(announce(self, event, totals, 20)); },
+            [=](caf::error&) { next(60); });
+}
+
+tracker_actor::behavior_type tracker_behavior(self_ptr self, context_ptr ctx, caf::actor session) {
+  auto& st = self->state;
+  st.ctx = ctx;
+  st.session = std::move(session);
+  st.tiers = ctx->torrent.tracker_tiers;
+  std::random_device rd;
+  std::mt19937 rng(rd());
+  for (auto& tier : st.tiers) std::shuffle(tier.begin(), tier.end(), rng);
+  st.key = static_cast<std::uint32_t>(rng());
+  return {
+      [=](msg::announce_atom) {
+        const auto event = self->state.started_sent ? announce_event::none : announce_event::started;
+        self->state.started_sent = true;
+        announce_with_totals(self, event, true);
+      },
+      [=](msg::complete_atom) { announce_with_totals(self, announce_event::completed, false); },
+      [=](msg::leave_atom) {
+        auto rp = self->make_response_promise<msg::leave_atom>();
+        self->request(self->state.session, std::chrono::seconds(3), msg::announce_atom::value)
+            .then([=](transfer_totals totals) mutable {
+                    if (self->state.started_sent) announce(self, announce_event::stopped, totals, 3);
+                    rp.deliver(msg::leave_atom::value);
+                  },
+                  [=](caf::error&) mutable { rp.deliver(msg::leave_atom::value); });
+        return rp;
+      },
+  };
+}
+
+} // namespace
+
+tracker_actor spawn_tracker(caf::actor_system& sys, context_ptr ctx, caf::actor session) {
+  return sys.spawn<caf::detached>(tracker_behavior, std::move(ctx), std::move(session));
+}
+
+} // namespace actorrent

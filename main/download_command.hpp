@@ -1,0 +1,19 @@
+#pragma once
+// `actorrent [OPTIONS] TORRENT`: runs the actor system for one download.
+#include <string>
+
+#include "actors/torrent_context.hpp"
+
+namespace actorrent::cli {
+
+struct download_options {
+  std::string torrent_path;
+  engine_options engine;
+  unsigned threads = 0; // CAF scheduler threads; 0 = one per core
+};
+
+// Returns the process exit code: 0 complete, 1 runtime error, 2 bad torrent,
+// 128+signal when interrupted.
+int run_download(const download_options& options);
+
+} // namespace actorrent::cli

@@ -1,0 +1,32 @@
+#pragma once
+// Message tags. Kept in our own namespace: CAF defines some of the same names.
+#include <caf/atom.hpp>
+
+namespace actorrent::msg {
+
+using announce_atom = caf::atom_constant<caf::atom("announce")>;
+using bitfield_atom = caf::atom_constant<caf::atom("bitfield")>;
+using block_atom = caf::atom_constant<caf::atom("block")>;
+using cancel_atom = caf::atom_constant<caf::atom("cancel")>;
+using complete_atom = caf::atom_constant<caf::atom("complete")>;
+using connect_atom = caf::atom_constant<caf::atom("connect")>;
+using durable_atom = caf::atom_constant<caf::atom("durable")>;
+using failed_atom = caf::atom_constant<caf::atom("failed")>;
+using fatal_atom = caf::atom_constant<caf::atom("fatal")>;
+using flush_atom = caf::atom_constant<caf::atom("flush")>;
+using have_atom = caf::atom_constant<caf::atom("have")>;
+using interrupt_atom = caf::atom_constant<caf::atom("interrupt")>;
+using join_atom = caf::atom_constant<caf::atom("join")>;
+using leave_atom = caf::atom_constant<caf::atom("leave")>;
+using peers_atom = caf::atom_constant<caf::atom("peers")>;
+using release_atom = caf::atom_constant<caf::atom("release")>;
+using save_atom = caf::atom_constant<caf::atom("save")>;
+using stats_atom = caf::atom_constant<caf::atom("stats")>;
+using check_atom = caf::atom_constant<caf::atom("check")>;
+using tick_atom = caf::atom_constant<caf::atom("tick")>;
+using tracker_atom = caf::atom_constant<caf::atom("tracker")>;
+using verified_atom = caf::atom_constant<caf::atom("verified")>;
+using want_atom = caf::atom_constant<caf::atom("want")>;
+using ban_atom = caf::atom_constant<caf::atom("ban")>;
+
+} // namespace actorrent::msg

@@ -1,0 +1,59 @@
+#pragma once
+// Typed interfaces: every conversation between the long-lived actors.
+// Peer actors are brokers (untyped, they also handle socket events); what they
+// receive is listed in actors/peer.hpp.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <caf/actor.hpp>
+#include <caf/replies_to.hpp>
+#include <caf/typed_actor.hpp>
+
+#include "messages/atoms.hpp"
+#include "messages/types.hpp"
+
+namespace actorrent {
+
+// Piece scheduler: decides which blocks each peer requests.
+using scheduler_actor = caf::typed_actor<
+    caf::reacts_to<msg::join_atom, peer_key, caf::actor>,            // a peer connected
+    caf::reacts_to<msg::bitfield_atom, peer_key, std::string>,       // its validated bitfield
+    caf::reacts_to<msg::have_atom, peer_key, std::uint32_t>,         // it got a piece
+    caf::replies_to<msg::want_atom, peer_key, std::uint32_t>::with<std::vector<block_ref>>,
+    caf::reacts_to<msg::block_atom, peer_key, block_ref>,            // a requested block arrived
+    caf::reacts_to<msg::release_atom, peer_key>,                     // it choked us: requests void
+    caf::reacts_to<msg::leave_atom, peer_key>,                       // it is gone
+    caf::reacts_to<msg::verified_atom, std::uint32_t>,               // from the disk writer
+    caf::reacts_to<msg::failed_atom, std::uint32_t>,                 // from the disk writer
+    caf::replies_to<msg::stats_atom>::with<download_stats>,
+    caf::reacts_to<msg::tick_atom>>;
+
+// Disk writer: writes blocks, verifies pieces, flushes.
+using disk_actor = caf::typed_actor<
+    caf::reacts_to<block_data>,
+    caf::replies_to<msg::flush_atom>::with<msg::flush_atom>,
+    caf::reacts_to<msg::tick_atom>>;
+
+// Resume keeper: records pieces that are verified and flushed.
+using resume_actor = caf::typed_actor<
+    caf::reacts_to<msg::durable_atom, std::vector<std::uint32_t>>,
+    caf::replies_to<msg::save_atom, transfer_totals>::with<msg::save_atom>,
+    caf::reacts_to<msg::tick_atom>>;
+
+// Tracker client: announces and hands peers to the session.
+using tracker_actor = caf::typed_actor<
+    caf::reacts_to<msg::announce_atom>,                              // regular or first announce
+    caf::reacts_to<msg::complete_atom>,                              // announce 'completed'
+    caf::replies_to<msg::leave_atom>::with<msg::leave_atom>>;        // announce 'stopped'
+
+// Progress reporter: the status line, --json lines, the final summary.
+using progress_actor = caf::typed_actor<
+    caf::reacts_to<msg::tick_atom>,
+    caf::replies_to<msg::complete_atom>::with<msg::complete_atom>>;  // print the final line now
+
+// Piece checker: hashes existing data (resume recheck, --recheck).
+using checker_actor = caf::typed_actor<
+    caf::replies_to<msg::check_atom, std::vector<std::uint32_t>>::with<std::vector<std::uint32_t>>>;
+
+} // namespace actorrent

@@ -1,0 +1,103 @@
+#pragma once
+// The data carried in messages between actors. Each type has an inspect()
+// overload, which is how CAF 0.17 learns about a message type.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <caf/meta/type_name.hpp>
+
+#include "protocol/piece_picker.hpp"
+
+namespace actorrent {
+
+// block_ref (protocol/piece_picker.hpp): a 16 KiB request (piece, begin, length).
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, block_ref& x) {
+  return f(caf::meta::type_name("block_ref"), x.piece, x.begin, x.length);
+}
+
+// A received block on its way to the disk writer. The buffer is moved, not copied.
+struct block_data {
+  std::uint32_t piece = 0;
+  std::uint32_t begin = 0;
+  std::vector<char> bytes;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, block_data& x) {
+  return f(caf::meta::type_name("block_data"), x.piece, x.begin, x.bytes);
+}
+
+struct peer_address {
+  std::string host;
+  std::uint16_t port = 0;
+  std::string to_string() const {
+    return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
+  }
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, peer_address& x) {
+  return f(caf::meta::type_name("peer_address"), x.host, x.port);
+}
+
+// What the tracker needs from the session at each announce.
+struct transfer_totals {
+  std::int64_t uploaded = 0;
+  std::int64_t downloaded = 0;
+  std::int64_t left = 0;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, transfer_totals& x) {
+  return f(caf::meta::type_name("transfer_totals"), x.uploaded, x.downloaded, x.left);
+}
+
+// The tracker's news for the session (and the user).
+struct tracker_news {
+  std::string url;
+  std::string failure;  // empty: the announce worked
+  std::string warning;
+  std::int64_t seeders = -1;
+  std::int64_t leechers = -1;
+  std::vector<peer_address> peers;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, tracker_news& x) {
+  return f(caf::meta::type_name("tracker_news"), x.url, x.failure, x.warning, x.seeders, x.leechers, x.peers);
+}
+
+// The scheduler's view of download progress.
+struct download_stats {
+  std::uint32_t pieces_total = 0;
+  std::uint32_t pieces_have = 0;
+  std::int64_t bytes_total = 0;
+  std::int64_t bytes_have = 0;        // in verified pieces
+  std::int64_t bytes_received = 0;    // payload this run, wasted included
+  std::int64_t bytes_wasted = 0;      // duplicates and failed pieces
+  std::uint32_t pieces_failed = 0;
+  std::uint32_t pieces_in_progress = 0;
+  std::uint32_t requests_outstanding = 0;
+  bool endgame = false;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, download_stats& x) {
+  return f(caf::meta::type_name("download_stats"), x.pieces_total, x.pieces_have, x.bytes_total, x.bytes_have,
+           x.bytes_received, x.bytes_wasted, x.pieces_failed, x.pieces_in_progress, x.requests_outstanding,
+           x.endgame);
+}
+
+// The session's view of the swarm.
+struct swarm_stats {
+  std::uint32_t peers_connected = 0;
+  std::uint32_t peers_known = 0;
+  std::uint32_t peers_banned = 0;
+  std::uint32_t peer_restarts = 0;
+  std::int64_t seeders = -1;
+  std::int64_t leechers = -1;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, swarm_stats& x) {
+  return f(caf::meta::type_name("swarm_stats"), x.peers_connected, x.peers_known, x.peers_banned,
+           x.peer_restarts, x.seeders, x.leechers);
+}
+
+} // namespace actorrent
