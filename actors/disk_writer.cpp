@@ -34,6 +34,7 @@ struct disk_state {
   caf::actor session;
   resume_actor resume;
   bool failed = false;
+  std::uint64_t processed_unreported = 0; // bytes handled since the last report to the scheduler
   static inline const char* name = "disk_writer";
 };
 
@@ -121,6 +122,13 @@ disk_actor::behavior_type disk_behavior(self_ptr self, context_ptr ctx, bitfield
           write_block(self, b);
         } catch (const storage_error& e) {
           report_fatal(self, e.what());
+        }
+        // Tell the scheduler what is off our queue (it throttles requests on it).
+        auto& s = self->state;
+        s.processed_unreported += b.bytes.size();
+        if (s.processed_unreported >= (1u << 20) || self->mailbox().empty()) {
+          self->send(s.scheduler, msg::written_atom::value, s.processed_unreported);
+          s.processed_unreported = 0;
         }
       },
       [=](msg::flush_atom) {

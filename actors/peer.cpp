@@ -270,6 +270,10 @@ caf::behavior peer_behavior(broker_ptr self, peer_setup setup, int fd) {
         flush_out(self);
       },
       [=](msg::tick_atom) { on_tick(self); },
+      [=](msg::want_atom) { // the scheduler has blocks again
+        refill(self);
+        flush_out(self);
+      },
   };
 }
 

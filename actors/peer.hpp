@@ -4,6 +4,7 @@
 // Besides socket events it receives:
 //   (cancel_atom, block_ref)  from the scheduler: endgame duplicate or timed-out request
 //   (have_atom, uint32_t)     from the session: we verified a piece
+//   (want_atom)               from the scheduler: ask again, the disk caught up
 // It exits with a peer_exit reason (see below) or, if it throws, with CAF's
 // runtime_error; the session tells them apart.
 #include <string>

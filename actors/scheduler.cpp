@@ -16,6 +16,8 @@ struct scheduler_state {
   caf::actor session;
   std::unordered_map<peer_key, caf::actor> peers;
   download_stats stats;
+  std::int64_t disk_backlog = 0;                // bytes sent to the disk writer, not yet processed
+  std::vector<peer_key> waiting_for_disk;      // peers refused while the disk was behind
   static inline const char* name = "scheduler";
 };
 
@@ -55,11 +57,28 @@ scheduler_actor::behavior_type scheduler_behavior(self_ptr self, context_ptr ctx
         if (piece < pk.geometry().piece_count()) pk.peer_have(key, piece);
       },
       [=](msg::want_atom, peer_key key, std::uint32_t count) {
-        return self->state.picker->pick(key, count, piece_picker::clock::now());
+        auto& s = self->state;
+        if (s.disk_backlog > s.ctx->options.max_disk_backlog) {
+          s.waiting_for_disk.push_back(key);
+          return std::vector<block_ref>{};
+        }
+        return s.picker->pick(key, count, piece_picker::clock::now());
+      },
+      [=](msg::written_atom, std::uint64_t bytes) {
+        auto& s = self->state;
+        s.disk_backlog -= static_cast<std::int64_t>(bytes);
+        if (s.disk_backlog > s.ctx->options.max_disk_backlog / 2 || s.waiting_for_disk.empty()) return;
+        // The disk caught up: wake the peers we turned away.
+        for (peer_key key : s.waiting_for_disk) {
+          auto it = s.peers.find(key);
+          if (it != s.peers.end()) caf::anon_send(it->second, msg::want_atom::value);
+        }
+        s.waiting_for_disk.clear();
       },
       [=](msg::block_atom, peer_key key, block_ref block) {
         auto& s = self->state;
         s.stats.bytes_received += block.length;
+        s.disk_backlog += block.length;
         const auto r = s.picker->block_received(key, block);
         if (!r.useful) s.stats.bytes_wasted += block.length;
         // Endgame: whoever else still waits for this block should cancel it.

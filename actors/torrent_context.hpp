@@ -21,6 +21,9 @@ struct engine_options {
   std::uint32_t pipeline_min = 16;
   std::uint32_t pipeline_max = 500;
   std::chrono::seconds request_timeout{30};
+  // Blocks received but not yet written: past this, no new requests go out.
+  // Bounds memory when the disk is slower than the network.
+  std::int64_t max_disk_backlog = 32 << 20;
   // Trackers over HTTPS: an extra CA bundle, or no verification at all (tests).
   std::string ca_file;
   bool insecure_tls = false;

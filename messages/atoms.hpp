@@ -27,6 +27,7 @@ using tick_atom = caf::atom_constant<caf::atom("tick")>;
 using tracker_atom = caf::atom_constant<caf::atom("tracker")>;
 using verified_atom = caf::atom_constant<caf::atom("verified")>;
 using want_atom = caf::atom_constant<caf::atom("want")>;
+using written_atom = caf::atom_constant<caf::atom("written")>;
 using ban_atom = caf::atom_constant<caf::atom("ban")>;
 
 } // namespace actorrent::msg
