@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "protocol/sha1.hpp"
+#include "protocol/smart_ban.hpp"
 #include "protocol/storage.hpp"
 
 namespace actorrent {
@@ -21,6 +22,7 @@ struct piece_assembly {
   sha1_hasher hasher;
   std::uint32_t hashed = 0;       // bytes [0, hashed) are in the hasher
   std::vector<bool> received;     // per block
+  std::vector<peer_key> senders;  // per block, for smart ban
   std::uint32_t received_count = 0;
 };
 
@@ -30,6 +32,7 @@ struct disk_state {
   bitfield have;
   std::unordered_map<std::uint32_t, piece_assembly> pieces;
   std::vector<std::uint32_t> unflushed; // verified, written, not yet fdatasync'ed
+  smart_ban culprits;
   scheduler_actor scheduler;
   caf::actor session;
   resume_actor resume;
@@ -57,6 +60,17 @@ void finish_piece(self_ptr self, std::uint32_t piece, piece_assembly& a) {
     a.hashed += static_cast<std::uint32_t>(chunk.size());
   }
   const bool ok = a.hasher.finish() == st.ctx->torrent.piece_hashes[piece];
+  // Smart ban: block hashes of a failed piece, checked against the good ones later.
+  if (!ok || st.culprits.suspected(piece)) {
+    const auto hashes = smart_ban::block_hashes(st.store->read_piece(piece));
+    if (!ok) {
+      std::vector<block_record> blocks;
+      for (std::size_t i = 0; i < hashes.size(); ++i) blocks.push_back({a.senders[i], hashes[i]});
+      st.culprits.piece_failed(piece, std::move(blocks));
+    } else {
+      for (peer_key bad : st.culprits.piece_passed(piece, hashes)) caf::anon_send(st.session, msg::ban_atom::value, bad);
+    }
+  }
   st.pieces.erase(piece);
   if (ok) {
     st.have.set(piece);
@@ -80,11 +94,15 @@ void write_block(self_ptr self, block_data& b) {
       !geo.valid_block(b.piece, b.begin, len) || len != geo.block_length(b.piece, b.begin / block_size))
     return;
   auto& a = st.pieces[b.piece];
-  if (a.received.empty()) a.received.resize(geo.blocks_in_piece(b.piece));
+  if (a.received.empty()) {
+    a.received.resize(geo.blocks_in_piece(b.piece));
+    a.senders.resize(a.received.size());
+  }
   const std::size_t index = b.begin / block_size;
   if (a.received[index]) return;
   st.store->write(b.piece, b.begin, std::string_view(b.bytes.data(), len));
   a.received[index] = true;
+  a.senders[index] = b.from;
   ++a.received_count;
   if (b.begin == a.hashed) {
     a.hasher.update(b.bytes.data(), len);

@@ -135,7 +135,7 @@ void on_block(broker_ptr self, const wire::piece& m) {
   }
   st.outstanding.erase(it);
   st.bytes_this_tick += b.length;
-  self->send(st.setup.disk, block_data{b.piece, b.begin, std::vector<char>(m.data.begin(), m.data.end())});
+  self->send(st.setup.disk, block_data{b.piece, b.begin, std::vector<char>(m.data.begin(), m.data.end()), st.setup.key});
   self->send(st.setup.scheduler, msg::block_atom::value, st.setup.key, b);
 }
 

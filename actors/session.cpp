@@ -78,7 +78,8 @@ using self_ptr = caf::stateful_actor<session_state>*;
 std::string describe(const caf::error& e) {
   if (!e) return "normal exit";
   std::string out = caf::to_string(e);
-  if (e.context().match_element<std::string>(0)) out = e.context().get_as<std::string>(0);
+  const auto& ctx = e.context();
+  if (ctx.size() > 0 && ctx.match_element<std::string>(0)) out = ctx.get_as<std::string>(0);
   return out;
 }
 
@@ -407,7 +408,7 @@ caf::behavior session_behavior(self_ptr self, context_ptr ctx) {
         auto addr = s.peer_of.find(it->second.address());
         if (addr != s.peer_of.end()) {
           auto& kp = s.known[addr->second];
-          spdlog::info("peer {} banned: it sent pieces that failed their hash", kp.address.to_string());
+          spdlog::info("peer {} banned: it sent corrupt data", kp.address.to_string());
           kp.banned_until = clock::now() + 1h;
           ++s.banned;
         }

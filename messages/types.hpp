@@ -22,10 +22,11 @@ struct block_data {
   std::uint32_t piece = 0;
   std::uint32_t begin = 0;
   std::vector<char> bytes;
+  peer_key from = 0; // who sent it: a failed piece is traced back to its culprit
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, block_data& x) {
-  return f(caf::meta::type_name("block_data"), x.piece, x.begin, x.bytes);
+  return f(caf::meta::type_name("block_data"), x.piece, x.begin, x.bytes, x.from);
 }
 
 struct peer_address {

@@ -182,7 +182,8 @@ std::vector<peer_key> piece_picker::piece_failed(std::uint32_t piece) {
   std::vector<peer_key> ban;
   auto it = active_.find(piece);
   if (it != active_.end()) {
-    for (peer_key p : it->second.contributors) {
+    if (it->second.contributors.size() == 1) {
+      const peer_key p = it->second.contributors.front();
       auto pe = peers_.find(p);
       if (pe != peers_.end() && ++pe->second.failed_pieces >= options_.ban_after_failed_pieces) ban.push_back(p);
     }

@@ -9,7 +9,7 @@
 //   others may be requested again (the first arrival cancels the rest);
 // - a request outstanding longer than the timeout goes back to the pool;
 // - a piece that fails its hash is downloaded again, and a peer that
-//   contributed to too many failed pieces is reported for banning.
+//   alone delivered too many failed pieces is reported for banning.
 //
 // Plain class, no threads or actors: the scheduler actor drives it.
 #include <chrono>
@@ -71,7 +71,10 @@ public:
   arrival block_received(peer_key peer, const block_ref& block);
 
   void piece_verified(std::uint32_t piece);
-  // The piece will be fetched again. Returns peers that reached the ban threshold.
+  // The piece will be fetched again. Returns peers that reached the ban
+  // threshold: only failures of pieces a peer delivered alone count, since an
+  // honest peer often shares a piece with the culprit. (Who sent the bad block
+  // of a shared piece is found by the disk writer's block hashes.)
   std::vector<peer_key> piece_failed(std::uint32_t piece);
 
   // Requests outstanding longer than the timeout, now free again: the caller

@@ -225,6 +225,23 @@ BOOST_AUTO_TEST_CASE(hash_failure_refetches_and_bans_repeat_offenders) {
   BOOST_TEST(pk.pick(2, 10, t0).size() == 4u);
 }
 
+BOOST_AUTO_TEST_CASE(shared_failed_pieces_do_not_ban_honest_peers) {
+  const piece_geometry g(2 * 16384, 32768); // one piece of two blocks
+  piece_picker pk(g, rarest_only());
+  pk.peer_bitfield(1, bitfield(1, true));
+  pk.peer_bitfield(2, bitfield(1, true));
+  for (int round = 0; round < 5; ++round) {
+    const auto a = pk.pick(1, 1, t0);
+    const auto b = pk.pick(2, 1, t0);
+    BOOST_REQUIRE(a.size() == 1u && b.size() == 1u);
+    pk.block_received(1, a[0]);
+    BOOST_TEST(pk.block_received(2, b[0]).piece_complete);
+    BOOST_TEST(pk.piece_failed(0).empty());
+  }
+  BOOST_TEST(pk.peer_failures(1) == 0u);
+  BOOST_TEST(pk.peer_failures(2) == 0u);
+}
+
 BOOST_AUTO_TEST_CASE(resume_state_is_respected) {
   piece_picker pk(geo, rarest_only());
   pk.set_have(pieces(8, {0, 1, 2, 3, 4, 5, 6}));

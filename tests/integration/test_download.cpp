@@ -1,0 +1,153 @@
+// End to end: the real binary downloads from real libtorrent seeders through
+// a real opentracker, all on 127.0.0.1.
+#include <boost/test/unit_test.hpp>
+
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/support/child_process.hpp"
+#include "tests/support/swarm.hpp"
+
+using namespace actorrent;
+using namespace std::chrono_literals;
+
+namespace {
+
+const std::string binary = ACTORRENT_BINARY;
+
+struct run_result {
+  int exit_code = -1;
+  nlohmann::json last; // the last --json status line
+  std::string err;
+};
+
+// Runs actorrent --json to the end (or kills it after `limit`).
+run_result run_actorrent(const std::vector<std::string>& args, std::chrono::seconds limit = 120s) {
+  std::vector<std::string> argv{binary, "--json", "--no-seed"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  test::child_process p(argv);
+  run_result r;
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto line = p.read_line(500ms);
+    if (!line) {
+      if (auto code = p.wait(0ms)) break;
+      continue;
+    }
+    r.last = nlohmann::json::parse(*line);
+  }
+  auto code = p.wait(5s);
+  r.exit_code = code.value_or(-2);
+  r.err = p.stderr_text();
+  return r;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(download)
+
+BOOST_AUTO_TEST_CASE(single_file_from_three_seeders) {
+  test::swarm s("--size-kib 65536 --seeders 3");
+  const auto dir = s.new_download_dir("dl");
+  const auto r = run_actorrent({s.torrent(), "-d", dir});
+  BOOST_TEST_INFO(r.err);
+  BOOST_TEST(r.exit_code == 0);
+  BOOST_TEST(s.verify(dir));
+  BOOST_TEST(r.last.value("final", false));
+  BOOST_TEST(r.last["bytes_have"] == 64 << 20);
+  BOOST_TEST(r.last["pieces_failed"] == 0);
+}
+
+BOOST_AUTO_TEST_CASE(multi_file_odd_sizes_spanning_pieces) {
+  // 61 files of odd sizes (one empty) in nested folders, 64 KiB pieces: most
+  // pieces span several files.
+  test::swarm s("--size-kib 12000 --files 60 --piece-kib 64 --seeders 2");
+  const auto dir = s.new_download_dir("dl");
+  const auto r = run_actorrent({s.torrent(), "-d", dir});
+  BOOST_TEST_INFO(r.err);
+  BOOST_TEST(r.exit_code == 0);
+  BOOST_TEST(s.verify(dir));
+  struct stat st{};
+  BOOST_TEST(::stat((dir + "/set/empty.txt").c_str(), &st) == 0);
+  BOOST_TEST(st.st_size == 0);
+}
+
+BOOST_AUTO_TEST_CASE(corrupt_pieces_are_refetched_from_an_honest_seeder) {
+  // One seeder serves a tampered copy without checking it (seed mode): every
+  // third piece it sends fails its hash, gets fetched again, and the seeder
+  // is banned after repeated failures.
+  test::swarm s("--size-kib 32768 --piece-kib 256 --seeders 1 --corrupt-seeders 1");
+  const auto dir = s.new_download_dir("dl");
+  const auto r = run_actorrent({s.torrent(), "-d", dir});
+  BOOST_TEST_INFO(r.err);
+  BOOST_TEST(r.exit_code == 0);
+  BOOST_TEST(s.verify(dir));
+  BOOST_TEST((r.last["pieces_failed"].get<int>() > 0));
+  BOOST_TEST((r.last["bytes_wasted"].get<long>() > 0));
+}
+
+BOOST_AUTO_TEST_CASE(resume_after_interrupt_fetches_only_what_is_missing) {
+  test::swarm s("--size-kib 524288 --seeders 1");
+  const auto dir = s.new_download_dir("dl");
+  const std::int64_t total = 512 << 20;
+  double have_at_interrupt = 0;
+  {
+    test::child_process p({binary, "--json", "--no-seed", s.torrent(), "-d", dir});
+    while (auto line = p.read_line(20s)) {
+      const auto j = nlohmann::json::parse(*line);
+      if (j["progress"].get<double>() >= 0.3) {
+        p.signal(SIGINT);
+        break;
+      }
+    }
+    const auto code = p.wait(20s);
+    BOOST_TEST_INFO(p.stderr_text());
+    BOOST_REQUIRE(code.has_value());
+    if (*code == 0) {
+      BOOST_TEST_MESSAGE("download finished before the interrupt; nothing to resume");
+      return;
+    }
+    BOOST_TEST(*code == 130);
+    // The last line before exit tells what was saved.
+    while (auto line = p.read_line(1s)) {
+      const auto j = nlohmann::json::parse(*line);
+      have_at_interrupt = j["bytes_have"].get<double>();
+    }
+  }
+  BOOST_TEST(have_at_interrupt > 0.2 * total);
+  const auto r = run_actorrent({s.torrent(), "-d", dir});
+  BOOST_TEST_INFO(r.err);
+  BOOST_TEST(r.exit_code == 0);
+  BOOST_TEST(s.verify(dir));
+  // Only the missing part was fetched again (5% slack for pieces in flight).
+  const double fetched = r.last["bytes_received"].get<double>();
+  BOOST_TEST(fetched <= total - have_at_interrupt + 0.05 * total);
+  BOOST_TEST(fetched > 0);
+}
+
+BOOST_AUTO_TEST_CASE(https_tracker_with_ca_file) {
+  test::swarm s("--size-kib 8192 --seeders 1 --tls");
+  const auto dir = s.new_download_dir("dl");
+  const auto r = run_actorrent({s.torrent(), "-d", dir, "--ca-file", s.tls_pem()});
+  BOOST_TEST_INFO(r.err);
+  BOOST_TEST(r.exit_code == 0);
+  BOOST_TEST(s.verify(dir));
+}
+
+BOOST_AUTO_TEST_CASE(https_tracker_with_unknown_certificate_is_a_clear_warning) {
+  test::swarm s("--size-kib 1024 --seeders 1 --tls");
+  const auto dir = s.new_download_dir("dl");
+  test::child_process p({binary, "--no-seed", s.torrent(), "-d", dir});
+  std::this_thread::sleep_for(3s);
+  p.signal(SIGTERM);
+  const auto code = p.wait(20s);
+  BOOST_TEST(code.value_or(-2) == 143);
+  const std::string err = p.stderr_text();
+  BOOST_TEST(err.find("certificate") != std::string::npos, err);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,37 @@
+#pragma once
+// A running child process whose stdout is read line by line while it runs,
+// for tests that watch progress and interrupt at a chosen moment. stderr goes
+// to a file. The destructor kills a child that is still running.
+#include <sys/types.h>
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace actorrent::test {
+
+class child_process {
+public:
+  explicit child_process(const std::vector<std::string>& argv);
+  ~child_process();
+  child_process(const child_process&) = delete;
+  child_process& operator=(const child_process&) = delete;
+
+  // The next stdout line, or nullopt at end of output or after the timeout.
+  std::optional<std::string> read_line(std::chrono::milliseconds timeout);
+  void signal(int sig);
+  // Exit code (-1 if killed by a signal), or nullopt if still running after the timeout.
+  std::optional<int> wait(std::chrono::milliseconds timeout);
+  std::string stderr_text() const;
+  pid_t pid() const { return pid_; }
+
+private:
+  pid_t pid_ = -1;
+  int out_fd_ = -1;
+  std::string err_path_;
+  std::string pending_;
+  std::optional<int> exit_code_;
+};
+
+} // namespace actorrent::test

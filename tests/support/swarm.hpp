@@ -1,0 +1,49 @@
+#pragma once
+// The loopback swarm fixture (tests/fixtures/swarm.py) as an RAII object:
+// opentracker and libtorrent seeders on 127.0.0.1, stopped by PID when the
+// object goes away, work directory removed.
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/support/temp_dir.hpp"
+
+namespace actorrent::test {
+
+class swarm {
+public:
+  explicit swarm(const std::string& setup_args) : work_(dir_.path + "/swarm") {
+    if (run("setup " + work_ + " " + setup_args) != 0) throw std::runtime_error("swarm setup failed: " + setup_args);
+    std::ifstream in(work_ + "/swarm.json");
+    meta_ = nlohmann::json::parse(in);
+  }
+  ~swarm() { run("teardown " + work_); }
+  swarm(const swarm&) = delete;
+  swarm& operator=(const swarm&) = delete;
+
+  std::string torrent() const { return meta_["torrent"]; }
+  std::string name() const { return meta_["name"]; }
+  std::string tls_pem() const { return meta_.value("tls_pem", ""); }
+  // A fresh, empty download directory inside the swarm's work directory.
+  std::string new_download_dir(const std::string& name) const {
+    const std::string d = dir_.path + "/" + name;
+    std::system(("rm -rf '" + d + "' && mkdir -p '" + d + "'").c_str());
+    return d;
+  }
+  bool verify(const std::string& download_dir) const { return run("verify " + work_ + " " + download_dir) == 0; }
+
+private:
+  static int run(const std::string& args) {
+    const std::string cmd = std::string(ACTORRENT_PYTHON) + " " + ACTORRENT_FIXTURES + "/swarm.py " + args + " > /dev/null";
+    return std::system(cmd.c_str());
+  }
+  temp_dir dir_;
+  std::string work_;
+  nlohmann::json meta_;
+};
+
+} // namespace actorrent::test
