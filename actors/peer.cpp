@@ -49,6 +49,7 @@ struct peer_state {
   clock::time_point started, last_received, last_sent;
   std::size_t unrequested = 0;
   std::string out;                      // frames waiting for flush
+  fault_injector faults;
   static inline const char* name = "peer";
 };
 
@@ -196,6 +197,7 @@ void on_data(broker_ptr self, const std::vector<char>& buf) {
     }
     const auto r = wire::decode_message(item->bytes);
     if (!r.msg) return close_with(self, peer_exit::protocol_error, r.error);
+    if (st.faults.fire(fault_kind::peer_crash)) throw std::runtime_error("injected fault: peer-crash");
     on_message(self, *r.msg);
   }
   if (st.parser.failed()) return close_with(self, peer_exit::protocol_error, st.parser.error());
@@ -226,6 +228,7 @@ caf::behavior peer_behavior(broker_ptr self, peer_setup setup, int fd) {
   st.parser = wire::frame_parser(wire::frame_parser::start::with_handshake,
                                  static_cast<std::uint32_t>(std::max<std::size_t>(bitfield::wire_size(pieces) + 1, 64 * 1024)));
   st.started = st.last_received = st.last_sent = clock::now();
+  st.faults = fault_injector(st.setup.ctx->options.faults, st.setup.key);
   st.hdl = self->add_scribe(caf::io::network::native_socket{fd});
   self->configure_read(st.hdl, caf::io::receive_policy::at_most(64 * 1024));
   self->set_exception_handler([](caf::scheduled_actor*, std::exception_ptr& eptr) -> caf::error {

@@ -225,6 +225,9 @@ void add_peers(self_ptr self, const std::vector<peer_address>& found) {
   auto& st = self->state;
   for (const auto& a : found) {
     if (a.port == 0) continue;
+    // Trackers list the announcing client too: skip our own loopback address.
+    const bool loopback = a.host == "127.0.0.1" || a.host == "::1" || a.host == "localhost";
+    if (loopback && a.port == st.ctx->options.listen_port) continue;
     const std::string id = a.to_string();
     if (st.known.count(id)) continue;
     known_peer p;

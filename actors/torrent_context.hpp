@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "protocol/fault_plan.hpp"
 #include "protocol/metainfo.hpp"
 #include "protocol/peer_id.hpp"
 
@@ -27,6 +28,8 @@ struct engine_options {
   // Trackers over HTTPS: an extra CA bundle, or no verification at all (tests).
   std::string ca_file;
   bool insecure_tls = false;
+  // Faults to inject (--fault KIND=RATE, --fault-seed N).
+  fault_plan faults;
   // Output.
   bool json = false;
   bool quiet = false;

@@ -22,6 +22,8 @@ Examples:
   actorrent --no-seed --json file.torrent      download, one JSON status object per second
   actorrent --recheck -d data file.torrent     hash what is on disk first, then resume
   actorrent show ubuntu.torrent                what is inside a torrent
+  actorrent --fault peer-crash=0.01 --fault-seed 7 --no-seed f.torrent
+                                               crash 1% of peer message handlers, reproducibly
   actorrent -torrent file.torrent -dir out     the Go original's flag spellings work too
 
 Exit codes: 0 complete, 1 runtime error, 2 bad usage or bad torrent, 130/143 interrupted.)";
@@ -87,6 +89,12 @@ int main(int argc, char** argv) {
   app.add_option("--request-timeout", request_timeout, "seconds before a stuck block request is re-assigned")->capture_default_str()->check(CLI::Range(1, 3600));
   app.add_option("--ca-file", eo.ca_file, "extra CA certificates for HTTPS trackers")->check(CLI::ExistingFile);
   app.add_flag("--insecure", eo.insecure_tls, "do not verify HTTPS trackers' certificates");
+  std::vector<std::string> fault_specs;
+  std::uint64_t fault_seed = 1;
+  app.add_option("--fault", fault_specs,
+                 "inject a fault: KIND=RATE, RATE from 0 to 1 per event (repeatable). Kinds: peer-crash "
+                 "(a peer actor throws while handling a message; it is restarted)");
+  app.add_option("--fault-seed", fault_seed, "seed for reproducible fault injection")->capture_default_str();
 
   show_options show;
   auto* show_cmd = app.add_subcommand("show", "print what a .torrent file holds");
@@ -97,6 +105,11 @@ int main(int argc, char** argv) {
     app.parse(translate_go_flags(argc, argv));
     if (eo.pipeline_min > eo.pipeline_max) throw CLI::ValidationError("--pipeline-min is larger than --pipeline-max");
     if (eo.quiet && eo.verbose) throw CLI::ValidationError("--quiet and --verbose exclude each other");
+    try {
+      eo.faults = actorrent::fault_plan::parse(fault_specs, fault_seed);
+    } catch (const std::invalid_argument& e) {
+      throw CLI::ValidationError("--fault", e.what());
+    }
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForVersion& e) {

@@ -9,6 +9,15 @@ scripts/build.sh build -DCMAKE_BUILD_TYPE=Release
 if [ $# -gt 0 ]; then
   exec build/actorrent "$@"
 fi
-echo "actorrent is built at build/actorrent." >&2
-echo "The download engine is not built yet (issue #4), so there is no demo download to run." >&2
-echo "Try: build/actorrent show FILE.torrent" >&2
+
+# The demo: opentracker and two libtorrent seeders on 127.0.0.1 serve 512 MiB;
+# actorrent downloads it with its live status line, then the bytes are compared.
+work=$(mktemp -d /tmp/actorrent-demo-XXXXXX)
+swarm="/usr/bin/python3 tests/fixtures/swarm.py"
+cleanup() { $swarm teardown "$work/swarm" >/dev/null 2>&1 || true; rm -rf "$work"; }
+trap cleanup EXIT
+echo "demo: starting a loopback swarm (opentracker + 2 libtorrent seeders, 512 MiB)..."
+$swarm setup "$work/swarm" --size-kib 524288 --seeders 2 >/dev/null
+echo "demo: build/actorrent --no-seed -d $work/download $work/swarm/t.torrent"
+build/actorrent --no-seed -d "$work/download" "$work/swarm/t.torrent"
+$swarm verify "$work/swarm" "$work/download"
