@@ -119,3 +119,41 @@ BOOST_AUTO_TEST_CASE(help_and_version) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(download_cli)
+
+// The download command refuses bad input before starting anything.
+BOOST_AUTO_TEST_CASE(bad_torrents_and_flags_exit_2_with_one_line) {
+  const temp_torrent bad(test::malformed_corpus().at(20).bytes);
+  const temp_torrent good(test::single_file_torrent());
+  const std::vector<std::vector<std::string>> cases = {
+      {binary, bad.path},
+      {binary, "/nonexistent.torrent"},
+      {binary, "-torrent", bad.path},                       // the Go spelling
+      {binary, good.path, "--port", "70000"},
+      {binary, good.path, "--max-peers", "0"},
+      {binary, good.path, "--pipeline-min", "50", "--pipeline-max", "10"},
+      {binary, good.path, "--fault", "nonsense=1"},
+      {binary, good.path, "--fault", "peer-crash=2"},
+      {binary, good.path, "--quiet", "--verbose"},
+      {binary, good.path, "--ca-file", "/nonexistent.pem"},
+      {binary, good.path, "--torrent", good.path},          // two torrents
+  };
+  for (const auto& args : cases) {
+    const auto r = run_process(args);
+    BOOST_TEST_CONTEXT(args.back()) {
+      BOOST_TEST(r.exit_code == 2);
+      BOOST_TEST(lines(r.err) == 1u, r.err);
+      BOOST_TEST(r.out.empty());
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(help_lists_the_options_and_go_spellings) {
+  const auto r = run_process({binary, "--help"});
+  for (const char* want : {"--dir", "--port", "--max-peers", "--threads", "--no-seed", "--recheck", "--json",
+                           "--fault", "--fault-seed", "-torrent file.torrent -dir out", "Exit codes"})
+    BOOST_TEST(r.out.find(want) != std::string::npos, want);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
