@@ -42,7 +42,8 @@ struct progress_state {
   std::int64_t last_received = 0;
   clock::time_point last_sample = clock::now();
   double rate = 0;
-  bool line_open = false;
+  clock::time_point check_started{};
+  clock::time_point last_check_line{};
   static inline const char* name = "progress";
 };
 
@@ -91,6 +92,40 @@ nlohmann::json json_line(const progress_state& st, const download_stats& d, cons
           {"leechers", s.leechers}};
 }
 
+// Output for one line: JSON, a redrawn terminal line, or a plain line at most
+// every 5 s; `done` ends a redrawn line.
+void emit(self_ptr self, const std::string& text, const nlohmann::json& j, bool done) {
+  auto& st = self->state;
+  const auto& o = st.ctx->options;
+  if (o.json) {
+    std::fputs((j.dump() + "\n").c_str(), stdout);
+  } else if (o.quiet) {
+    return;
+  } else if (st.terminal) {
+    std::fprintf(stdout, "\r\033[K%s%s", text.c_str(), done ? "\n" : "");
+  } else if (done || clock::now() - st.last_plain_line >= std::chrono::seconds(5)) {
+    std::fprintf(stdout, "%s\n", text.c_str());
+    st.last_plain_line = clock::now();
+  }
+  std::fflush(stdout);
+}
+
+void draw_check(self_ptr self, std::uint32_t done, std::uint32_t total) {
+  auto& st = self->state;
+  const auto now = clock::now();
+  if (st.check_started == clock::time_point{}) st.check_started = now;
+  const bool finished = done >= total;
+  if (!finished && now - st.last_check_line < std::chrono::seconds(1)) return;
+  st.last_check_line = now;
+  const double elapsed = std::chrono::duration<double>(now - st.check_started).count();
+  const double eta = done > 0 ? elapsed * (total - done) / done : -1;
+  const double pct = total ? 100.0 * done / total : 100.0;
+  const std::string text = fmt::format("[checking {:5.1f}%] {} of {} pieces  ETA {}", pct, done, total,
+                                       finished ? "0s" : eta_text(eta));
+  emit(self, text, {{"checking", true}, {"checked", done}, {"to_check", total}, {"elapsed_s", elapsed}, {"eta_s", eta}},
+       finished);
+}
+
 void draw(self_ptr self, const download_stats& d, const swarm_stats& s, bool final_line) {
   auto& st = self->state;
   const auto now = clock::now();
@@ -101,28 +136,17 @@ void draw(self_ptr self, const download_stats& d, const swarm_stats& s, bool fin
     st.last_received = d.bytes_received;
     st.last_sample = now;
   }
-  const auto& o = st.ctx->options;
-  if (o.json) {
-    nlohmann::json j = json_line(st, d, s);
-    if (final_line) j["final"] = true;
-    std::fputs((j.dump() + "\n").c_str(), stdout);
-    std::fflush(stdout);
-    return;
-  }
-  if (o.quiet) return;
-  const std::string line = status_line(d, s, st.rate);
-  if (st.terminal) {
-    std::fprintf(stdout, "\r\033[K%s%s", line.c_str(), final_line ? "\n" : "");
-    st.line_open = !final_line;
-  } else if (final_line || now - st.last_plain_line >= std::chrono::seconds(5)) {
-    std::fprintf(stdout, "%s\n", line.c_str());
-    st.last_plain_line = now;
-  }
-  std::fflush(stdout);
+  nlohmann::json j = json_line(st, d, s);
+  if (final_line) j["final"] = true;
+  emit(self, status_line(d, s, st.rate), j, final_line);
 }
 
 // Both stats, then draw; the promise (if any) is delivered after drawing.
 void sample(self_ptr self, bool final_line, caf::typed_response_promise<msg::complete_atom> rp) {
+  if (!self->state.scheduler) {
+    if (rp.pending()) rp.deliver(msg::complete_atom::value);
+    return;
+  }
   self->request(self->state.scheduler, std::chrono::seconds(2), msg::stats_atom::value)
       .then(
           [=](download_stats d) mutable {
@@ -140,11 +164,9 @@ void sample(self_ptr self, bool final_line, caf::typed_response_promise<msg::com
           });
 }
 
-progress_actor::behavior_type progress_behavior(self_ptr self, context_ptr ctx, scheduler_actor scheduler,
-                                                caf::actor session) {
+progress_actor::behavior_type progress_behavior(self_ptr self, context_ptr ctx, caf::actor session) {
   auto& st = self->state;
   st.ctx = ctx;
-  st.scheduler = std::move(scheduler);
   st.session = std::move(session);
   st.terminal = ::isatty(STDOUT_FILENO) == 1;
   self->delayed_send(self, std::chrono::seconds(1), msg::tick_atom::value);
@@ -152,6 +174,11 @@ progress_actor::behavior_type progress_behavior(self_ptr self, context_ptr ctx, 
       [=](msg::tick_atom) {
         sample(self, false, {});
         self->delayed_send(self, std::chrono::seconds(1), msg::tick_atom::value);
+      },
+      [=](msg::check_atom, std::uint32_t done, std::uint32_t total) { draw_check(self, done, total); },
+      [=](msg::join_atom, scheduler_actor scheduler) {
+        self->state.scheduler = std::move(scheduler);
+        self->state.started = clock::now();
       },
       [=](msg::complete_atom) {
         auto rp = self->make_response_promise<msg::complete_atom>();
@@ -163,9 +190,8 @@ progress_actor::behavior_type progress_behavior(self_ptr self, context_ptr ctx, 
 
 } // namespace
 
-progress_actor spawn_progress_reporter(caf::actor_system& sys, context_ptr ctx, scheduler_actor scheduler,
-                                       caf::actor session) {
-  return sys.spawn(progress_behavior, std::move(ctx), std::move(scheduler), std::move(session));
+progress_actor spawn_progress_reporter(caf::actor_system& sys, context_ptr ctx, caf::actor session) {
+  return sys.spawn(progress_behavior, std::move(ctx), std::move(session));
 }
 
 } // namespace actorrent

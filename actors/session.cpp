@@ -50,6 +50,7 @@ struct known_peer {
 
 struct session_state {
   context_ptr ctx;
+  piece_geometry geometry;
   bitfield have;
   resume_data resume;
   scheduler_actor scheduler;
@@ -242,7 +243,7 @@ void add_peers(self_ptr self, const std::vector<peer_address>& found) {
 void on_verified(self_ptr self, std::uint32_t piece) {
   auto& st = self->state;
   if (piece >= st.have.size() || !st.have.set(piece)) return;
-  const auto size = st.ctx->torrent.make_file_map().geometry().piece_size(piece);
+  const auto size = st.geometry.piece_size(piece);
   st.bytes_have += size;
   st.downloaded_now += size;
   for (auto& [key, peer] : st.peers) self->send(peer, msg::have_atom::value, piece);
@@ -266,11 +267,10 @@ void start_download(self_ptr self) {
   st.resume_keeper = spawn_resume_keeper(sys, st.ctx, st.resume);
   st.scheduler = spawn_scheduler(sys, st.ctx, st.have, me);
   st.disk = spawn_disk_writer(sys, st.ctx, st.have, st.scheduler, me, st.resume_keeper);
-  st.progress = spawn_progress_reporter(sys, st.ctx, st.scheduler, me);
   st.tracker = spawn_tracker(sys, st.ctx, me);
+  self->send(st.progress, msg::join_atom::value, st.scheduler);
   for (caf::actor a : {caf::actor_cast<caf::actor>(st.scheduler), caf::actor_cast<caf::actor>(st.disk),
-                       caf::actor_cast<caf::actor>(st.resume_keeper), caf::actor_cast<caf::actor>(st.tracker),
-                       caf::actor_cast<caf::actor>(st.progress)})
+                       caf::actor_cast<caf::actor>(st.resume_keeper), caf::actor_cast<caf::actor>(st.tracker)})
     self->monitor(a);
   st.started = true;
   const auto& m = st.ctx->torrent;
@@ -306,6 +306,40 @@ std::vector<std::uint32_t> pieces_to_check(const session_state& st, const std::v
   return out;
 }
 
+struct check_job {
+  std::vector<std::uint32_t> queue; // pieces not yet handed out
+  std::uint32_t total = 0;
+  std::uint32_t done = 0;
+  std::size_t busy = 0;             // checkers still working
+  clock::time_point started;
+};
+
+void check_next_batch(self_ptr self, checker_actor checker, std::shared_ptr<check_job> job) {
+  constexpr std::size_t batch = 16;
+  if (job->queue.empty() || self->state.stopping) {
+    self->send_exit(checker, caf::exit_reason::user_shutdown);
+    if (--job->busy > 0 || self->state.stopping) return;
+    const double secs = std::chrono::duration<double>(clock::now() - job->started).count();
+    spdlog::info("check done in {:.1f} s: {} of {} pieces are good", secs, self->state.have.count(),
+                 self->state.ctx->torrent.piece_count());
+    return start_download(self);
+  }
+  const std::size_t n = std::min(batch, job->queue.size());
+  std::vector<std::uint32_t> pieces(job->queue.end() - static_cast<std::ptrdiff_t>(n), job->queue.end());
+  job->queue.resize(job->queue.size() - n);
+  self->request(checker, caf::infinite, msg::check_atom::value, std::move(pieces))
+      .then(
+          [=](const std::vector<std::uint32_t>& good) {
+            auto& s = self->state;
+            for (auto p : good)
+              if (s.have.set(p)) s.bytes_have += s.geometry.piece_size(p);
+            job->done += static_cast<std::uint32_t>(n);
+            self->send(s.progress, msg::check_atom::value, job->done, job->total);
+            check_next_batch(self, checker, job);
+          },
+          [=](caf::error& e) { stop(self, 1, "checking existing data failed: " + describe(e)); });
+}
+
 void load_state_and_check(self_ptr self) {
   auto& st = self->state;
   const auto& m = st.ctx->torrent;
@@ -328,35 +362,22 @@ void load_state_and_check(self_ptr self) {
   const auto to_check = pieces_to_check(st, now, resume_ok);
   if (to_check.empty()) return start_download(self);
 
-  // Hash on every core; the session waits for all checkers.
+  // Hash on every core. Checkers take batches from a shared queue, so one
+  // slow file does not hold the others up; the session waits for all of them.
   const std::size_t workers = std::max(1u, std::thread::hardware_concurrency());
   spdlog::info("checking {} pieces of existing data on {} threads", to_check.size(), workers);
-  auto remaining = std::make_shared<std::size_t>(workers);
-  auto started_at = clock::now();
-  for (std::size_t w = 0; w < workers; ++w) {
-    std::vector<std::uint32_t> share;
-    for (std::size_t i = w; i < to_check.size(); i += workers) share.push_back(to_check[i]);
-    auto checker = spawn_checker(self->home_system(), st.ctx);
-    self->request(checker, caf::infinite, msg::check_atom::value, std::move(share))
-        .then(
-            [=](const std::vector<std::uint32_t>& good) {
-              for (auto p : good)
-                if (self->state.have.set(p)) self->state.bytes_have += m.make_file_map().geometry().piece_size(p);
-              self->send_exit(checker, caf::exit_reason::user_shutdown);
-              if (--*remaining == 0) {
-                const double secs = std::chrono::duration<double>(clock::now() - started_at).count();
-                spdlog::info("check done in {:.1f} s: {} of {} pieces are good", secs, self->state.have.count(),
-                             m.piece_count());
-                if (!self->state.stopping) start_download(self);
-              }
-            },
-            [=](caf::error& e) { stop(self, 1, "checking existing data failed: " + describe(e)); });
-  }
+  auto job = std::make_shared<check_job>();
+  job->queue = to_check;
+  job->total = static_cast<std::uint32_t>(to_check.size());
+  job->busy = workers;
+  job->started = clock::now();
+  for (std::size_t w = 0; w < workers; ++w) check_next_batch(self, spawn_checker(self->home_system(), st.ctx), job);
 }
 
 caf::behavior session_behavior(self_ptr self, context_ptr ctx) {
   auto& st = self->state;
   st.ctx = ctx;
+  st.geometry = ctx->torrent.make_file_map().geometry();
   self->set_down_handler([=](caf::down_msg& dm) {
     auto& s = self->state;
     if (s.peer_of.count(dm.source)) return forget_peer(self, dm.source, dm.reason);
@@ -370,6 +391,8 @@ caf::behavior session_behavior(self_ptr self, context_ptr ctx) {
                                                                : nullptr;
     if (who != nullptr) stop(self, 1, std::string("internal error: the ") + who + " stopped (" + describe(dm.reason) + ")");
   });
+  st.progress = spawn_progress_reporter(self->home_system(), ctx, caf::actor_cast<caf::actor>(self));
+  self->monitor(st.progress);
   load_state_and_check(self);
   return {
       [=](msg::tracker_atom, const tracker_news& news) {

@@ -87,6 +87,9 @@ int main(int argc, char** argv) {
   app.add_option("--pipeline-max", eo.pipeline_max, "most requests kept in flight per peer")->capture_default_str()->check(CLI::Range(1, 10000));
   unsigned request_timeout = 30;
   app.add_option("--request-timeout", request_timeout, "seconds before a stuck block request is re-assigned")->capture_default_str()->check(CLI::Range(1, 3600));
+  unsigned backlog_mib = 32;
+  app.add_option("--disk-backlog", backlog_mib, "MiB received but not yet written before requests pause (bounds memory)")
+      ->capture_default_str()->check(CLI::Range(1, 4096));
   app.add_option("--ca-file", eo.ca_file, "extra CA certificates for HTTPS trackers")->check(CLI::ExistingFile);
   app.add_flag("--insecure", eo.insecure_tls, "do not verify HTTPS trackers' certificates");
   std::vector<std::string> fault_specs;
@@ -128,5 +131,6 @@ int main(int argc, char** argv) {
   eo.listen_port = port == 0 ? free_port() : static_cast<std::uint16_t>(port);
   eo.seed_after_download = !no_seed;
   eo.request_timeout = std::chrono::seconds(request_timeout);
+  eo.max_disk_backlog = static_cast<std::int64_t>(backlog_mib) << 20;
   return run_download(dl);
 }

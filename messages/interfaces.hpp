@@ -51,6 +51,8 @@ using tracker_actor = caf::typed_actor<
 // Progress reporter: the status line, --json lines, the final summary.
 using progress_actor = caf::typed_actor<
     caf::reacts_to<msg::tick_atom>,
+    caf::reacts_to<msg::check_atom, std::uint32_t, std::uint32_t>,   // checked so far, to check
+    caf::reacts_to<msg::join_atom, scheduler_actor>,                 // the download has started
     caf::replies_to<msg::complete_atom>::with<msg::complete_atom>>;  // print the final line now
 
 // Piece checker: hashes existing data (resume recheck, --recheck).

@@ -99,7 +99,7 @@ BOOST_AUTO_TEST_CASE(resume_after_interrupt_fetches_only_what_is_missing) {
     test::child_process p({binary, "--json", "--no-seed", s.torrent(), "-d", dir});
     while (auto line = p.read_line(20s)) {
       const auto j = nlohmann::json::parse(*line);
-      if (j["progress"].get<double>() >= 0.3) {
+      if (j.value("progress", 0.0) >= 0.4) {
         p.signal(SIGINT);
         break;
       }
@@ -125,6 +125,8 @@ BOOST_AUTO_TEST_CASE(resume_after_interrupt_fetches_only_what_is_missing) {
   BOOST_TEST(s.verify(dir));
   // Only the missing part was fetched again (5% slack for pieces in flight).
   const double fetched = r.last["bytes_received"].get<double>();
+  BOOST_TEST_MESSAGE("interrupted with " << 100 * have_at_interrupt / total << "% saved; the second run fetched "
+                                         << 100 * fetched / total << "% of the torrent");
   BOOST_TEST(fetched <= total - have_at_interrupt + 0.05 * total);
   BOOST_TEST(fetched > 0);
 }
