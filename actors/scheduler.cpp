@@ -6,6 +6,8 @@
 
 #include <caf/all.hpp>
 
+#include "protocol/token_bucket.hpp"
+
 namespace actorrent {
 
 namespace {
@@ -18,6 +20,9 @@ struct scheduler_state {
   download_stats stats;
   std::int64_t disk_backlog = 0;                // bytes sent to the disk writer, not yet processed
   std::vector<peer_key> waiting_for_disk;      // peers refused while the disk was behind
+  std::unique_ptr<token_bucket> rate_limit;    // --max-download-rate
+  std::vector<peer_key> waiting_for_tokens;    // peers refused by the rate limit
+  bool refill_timer_armed = false;
   static inline const char* name = "scheduler";
 };
 
@@ -40,6 +45,10 @@ scheduler_actor::behavior_type scheduler_behavior(self_ptr self, context_ptr ctx
   for (std::uint32_t p = 0; p < have.size(); ++p)
     if (have.test(p)) count_verified(st, p);
   st.picker->set_have(have);
+  // A quarter second of burst keeps the limit smooth without starving fast peers.
+  st.rate_limit = std::make_unique<token_bucket>(ctx->options.max_download_rate,
+                                                 std::max<std::int64_t>(ctx->options.max_download_rate / 4, block_size),
+                                                 token_bucket::clock::now());
   self->delayed_send(self, std::chrono::seconds(1), msg::tick_atom::value);
 
   return {
@@ -62,7 +71,36 @@ scheduler_actor::behavior_type scheduler_behavior(self_ptr self, context_ptr ctx
           s.waiting_for_disk.push_back(key);
           return std::vector<block_ref>{};
         }
-        return s.picker->pick(key, count, piece_picker::clock::now());
+        const auto now = piece_picker::clock::now();
+        if (!s.rate_limit->unlimited()) {
+          // Hand out only what the rate allows; refused peers are woken by the refill timer.
+          const auto allowed = s.rate_limit->available(now) / block_size;
+          if (allowed <= 0) {
+            s.waiting_for_tokens.push_back(key);
+            if (!s.refill_timer_armed) {
+              s.refill_timer_armed = true;
+              self->delayed_send(self, std::chrono::milliseconds(50), msg::want_atom::value);
+            }
+            return std::vector<block_ref>{};
+          }
+          count = static_cast<std::uint32_t>(std::min<std::int64_t>(count, allowed));
+        }
+        auto blocks = s.picker->pick(key, count, now);
+        if (!s.rate_limit->unlimited()) {
+          std::int64_t bytes = 0;
+          for (const auto& b : blocks) bytes += b.length;
+          s.rate_limit->take(bytes, now);
+        }
+        return blocks;
+      },
+      [=](msg::want_atom) { // rate-limit refill timer: wake the peers we turned away
+        auto& s = self->state;
+        s.refill_timer_armed = false;
+        for (peer_key key : s.waiting_for_tokens) {
+          auto it = s.peers.find(key);
+          if (it != s.peers.end()) caf::anon_send(it->second, msg::want_atom::value);
+        }
+        s.waiting_for_tokens.clear();
       },
       [=](msg::written_atom, std::uint64_t bytes) {
         auto& s = self->state;

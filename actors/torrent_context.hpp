@@ -25,6 +25,8 @@ struct engine_options {
   // Blocks received but not yet written: past this, no new requests go out.
   // Bounds memory when the disk is slower than the network.
   std::int64_t max_disk_backlog = 32 << 20;
+  // Download rate limit in bytes/s (0: none), applied to requests handed out.
+  std::int64_t max_download_rate = 0;
   // Trackers over HTTPS: an extra CA bundle, or no verification at all (tests).
   std::string ca_file;
   bool insecure_tls = false;

@@ -21,6 +21,7 @@ using scheduler_actor = caf::typed_actor<
     caf::reacts_to<msg::bitfield_atom, peer_key, std::string>,       // its validated bitfield
     caf::reacts_to<msg::have_atom, peer_key, std::uint32_t>,         // it got a piece
     caf::replies_to<msg::want_atom, peer_key, std::uint32_t>::with<std::vector<block_ref>>,
+    caf::reacts_to<msg::want_atom>,                                  // rate-limit refill timer
     caf::reacts_to<msg::block_atom, peer_key, block_ref>,            // a requested block arrived
     caf::reacts_to<msg::release_atom, peer_key>,                     // it choked us: requests void
     caf::reacts_to<msg::leave_atom, peer_key>,                       // it is gone
