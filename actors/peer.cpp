@@ -60,6 +60,7 @@ void close_with(broker_ptr self, peer_exit why, const std::string& detail) {
   if (st.closing) return;
   st.closing = true;
   spdlog::debug("peer {}: {}", st.setup.address.to_string(), detail);
+  self->close(st.hdl);
   self->quit(make_peer_error(why, detail));
 }
 
@@ -161,6 +162,7 @@ void on_message(broker_ptr self, const wire::message& msg) {
           if (st.remote_has.set(m.piece)) self->send(st.setup.scheduler, msg::have_atom::value, st.setup.key, m.piece);
           update_interest(self);
         } else if constexpr (std::is_same_v<T, wire::choke>) {
+          if (!st.peer_choking) spdlog::debug("peer {}: choked us", st.setup.address.to_string());
           st.peer_choking = true;
           // BEP 3: a choke voids every request we had outstanding.
           if (!st.outstanding.empty()) {
@@ -168,6 +170,7 @@ void on_message(broker_ptr self, const wire::message& msg) {
             self->send(st.setup.scheduler, msg::release_atom::value, st.setup.key);
           }
         } else if constexpr (std::is_same_v<T, wire::unchoke>) {
+          if (st.peer_choking) spdlog::debug("peer {}: unchoked us", st.setup.address.to_string());
           st.peer_choking = false;
         } else if constexpr (std::is_same_v<T, wire::piece>) {
           on_block(self, m);
@@ -176,6 +179,23 @@ void on_message(broker_ptr self, const wire::message& msg) {
         // port, keep-alive and unknown extensions: nothing to do.
       },
       msg);
+}
+
+// Runs a handler; an exception fails this actor with runtime_error, as an
+// uncaught one would, but through quit(), so CAF tears the broker down
+// cleanly (its exception path in 0.17 leaves a broker and its socket pinned).
+template <class F>
+void guarded(broker_ptr self, F&& handler) {
+  try {
+    handler();
+  } catch (const std::exception& e) {
+    auto& st = self->state;
+    if (st.closing) return;
+    st.closing = true;
+    spdlog::debug("peer {}: failed: {}", st.setup.address.to_string(), e.what());
+    self->close(st.hdl);
+    self->quit(caf::make_error(caf::sec::runtime_error, std::string(e.what())));
+  }
 }
 
 void on_data(broker_ptr self, const std::vector<char>& buf) {
@@ -231,16 +251,6 @@ caf::behavior peer_behavior(broker_ptr self, peer_setup setup, int fd) {
   st.faults = fault_injector(st.setup.ctx->options.faults, st.setup.key);
   st.hdl = self->add_scribe(caf::io::network::native_socket{fd});
   self->configure_read(st.hdl, caf::io::receive_policy::at_most(64 * 1024));
-  self->set_exception_handler([](caf::scheduled_actor*, std::exception_ptr& eptr) -> caf::error {
-    try {
-      std::rethrow_exception(eptr);
-    } catch (const std::exception& e) {
-      return caf::make_error(caf::sec::runtime_error, std::string(e.what()));
-    } catch (...) {
-      return caf::make_error(caf::sec::runtime_error, std::string("unknown exception"));
-    }
-  });
-
   wire::handshake hs;
   hs.info_hash = st.setup.ctx->torrent.info_hash;
   hs.id = st.setup.ctx->self_id;
@@ -252,7 +262,7 @@ caf::behavior peer_behavior(broker_ptr self, peer_setup setup, int fd) {
   self->delayed_send(self, 1s, msg::tick_atom::value);
 
   return {
-      [=](caf::io::new_data_msg& m) { on_data(self, m.buf); },
+      [=](caf::io::new_data_msg& m) { guarded(self, [&] { on_data(self, m.buf); }); },
       [=](caf::io::connection_closed_msg&) { close_with(self, peer_exit::closed, "connection closed"); },
       [=](msg::cancel_atom, block_ref b) {
         auto& s = self->state;
@@ -272,10 +282,12 @@ caf::behavior peer_behavior(broker_ptr self, peer_setup setup, int fd) {
         update_interest(self);
         flush_out(self);
       },
-      [=](msg::tick_atom) { on_tick(self); },
+      [=](msg::tick_atom) { guarded(self, [&] { on_tick(self); }); },
       [=](msg::want_atom) { // the scheduler has blocks again
-        refill(self);
-        flush_out(self);
+        guarded(self, [&] {
+          refill(self);
+          flush_out(self);
+        });
       },
   };
 }

@@ -24,7 +24,6 @@ struct peer_setup {
   peer_address address;
   scheduler_actor scheduler;
   disk_actor disk;
-  caf::actor session;
   bitfield our_have;
 };
 

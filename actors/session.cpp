@@ -68,6 +68,7 @@ struct session_state {
   std::int64_t seeders = -1, leechers = -1;
   std::uint32_t restarts = 0, banned = 0;
   std::string last_tracker_problem;
+  bool said_no_peers = false;
   bool started = false;
   bool completed = false;
   bool stopping = false;
@@ -187,7 +188,7 @@ void start_peer(self_ptr self, const std::string& id, int fd) {
   p.connected = true;
   p.failures = 0;
   p.key = st.next_key++;
-  peer_setup setup{st.ctx, p.key, p.address, st.scheduler, st.disk, caf::actor_cast<caf::actor>(self), st.have};
+  peer_setup setup{st.ctx, p.key, p.address, st.scheduler, st.disk, st.have};
   caf::actor peer = spawn_peer(self->home_system(), std::move(setup), fd);
   self->monitor(peer);
   st.peer_of[peer.address()] = id;
@@ -409,6 +410,10 @@ caf::behavior session_behavior(self_ptr self, context_ptr ctx) {
         s.leechers = news.leechers;
         spdlog::debug("tracker {}: {} peers", news.url, news.peers.size());
         add_peers(self, news.peers);
+        if (s.known.empty() && !s.completed && !s.said_no_peers) {
+          spdlog::info("the tracker knows no peers for this torrent yet; waiting for its next reply");
+          s.said_no_peers = true;
+        }
       },
       [=](msg::announce_atom) {
         auto& s = self->state;

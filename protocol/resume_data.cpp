@@ -126,7 +126,7 @@ void save_file_atomically(const std::string& path, std::string_view bytes) {
 std::optional<std::string> load_file(const std::string& path, std::size_t max_size) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
-    if (errno == ENOENT) return std::nullopt;
+    if (errno == ENOENT || errno == ENOTDIR) return std::nullopt; // nothing saved there (yet)
     throw storage_error("cannot open '" + path + "': " + std::strerror(errno), errno);
   }
   std::string out;

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <sys/stat.h>
 
+#include <fstream>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -143,6 +144,19 @@ BOOST_AUTO_TEST_CASE(crashing_peer_actors_are_replaced_and_their_blocks_refetche
   BOOST_TEST(r.exit_code == 0);
   BOOST_TEST(s.verify(dir));
   BOOST_TEST((r.last["peer_restarts"].get<int>() > 0));
+}
+
+BOOST_AUTO_TEST_CASE(disk_errors_stop_with_one_clear_message) {
+  // The download directory cannot be created (a file is in the way): the
+  // session stops cleanly, exit code 1, one error line naming the path.
+  test::swarm s("--size-kib 1024 --seeders 1");
+  const auto dir = s.new_download_dir("blocker") + "/file";
+  std::ofstream(dir) << "in the way";
+  const auto r = run_actorrent({s.torrent(), "-d", dir + "/sub"}, 30s);
+  BOOST_TEST(r.exit_code == 1);
+  BOOST_TEST(r.err.find("error: disk: cannot") != std::string::npos, r.err);
+  BOOST_TEST(r.err.find("/file/sub") != std::string::npos, r.err);
+  BOOST_TEST(r.err.find("Not a directory") != std::string::npos, r.err);
 }
 
 BOOST_AUTO_TEST_CASE(https_tracker_with_ca_file) {
