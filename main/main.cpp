@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "main/create_command.hpp"
 #include "main/download_command.hpp"
 #include "main/show_command.hpp"
 #include "main/terminal_text.hpp"
@@ -22,6 +23,7 @@ Examples:
   actorrent --no-seed --json file.torrent      download, one JSON status object per second
   actorrent --recheck -d data file.torrent     hash what is on disk first, then resume
   actorrent show ubuntu.torrent                what is inside a torrent
+  actorrent create ~/album -t http://tracker.example/announce -o album.torrent
   actorrent --fault peer-crash=0.01 --fault-seed 7 --no-seed f.torrent
                                                crash 1% of peer message handlers, reproducibly
   actorrent -torrent file.torrent -dir out     the Go original's flag spellings work too
@@ -106,6 +108,15 @@ int main(int argc, char** argv) {
   show_cmd->add_option("torrent", show.torrent_path, "the .torrent file")->required();
   show_cmd->add_flag("--json", show.json, "print JSON instead of text");
 
+  create_options create;
+  auto* create_cmd = app.add_subcommand("create", "make a .torrent from a file or a directory");
+  create_cmd->add_option("path", create.creator.path, "the file or directory to share")->required();
+  create_cmd->add_option("-t,--tracker", create.creator.trackers, "tracker URL (repeatable: one tier each)");
+  create_cmd->add_option("-o,--output", create.output, "where to write the .torrent")->required();
+  create_cmd->add_option("--piece-size", create.piece_kib, "piece size in KiB, a power of two (default: from the size)");
+  create_cmd->add_flag("--private", create.creator.is_private, "mark the torrent private (BEP 27)");
+  create_cmd->add_option("--comment", create.creator.comment, "a comment stored in the torrent");
+
   try {
     app.parse(translate_go_flags(argc, argv));
     if (eo.pipeline_min > eo.pipeline_max) throw CLI::ValidationError("--pipeline-min is larger than --pipeline-max");
@@ -125,6 +136,7 @@ int main(int argc, char** argv) {
   }
 
   if (*show_cmd) return run_show(show);
+  if (*create_cmd) return run_create(std::move(create));
   if (!torrent_flag.empty()) dl.torrent_path = torrent_flag;
   if (dl.torrent_path.empty()) {
     fmt::print(stderr, "actorrent: no torrent given (see --help)\n");
