@@ -40,13 +40,8 @@ sigset_t stop_signals() {
 } // namespace
 
 int run_download(const download_options& options) {
-  metainfo torrent;
-  try {
-    torrent = load_metainfo(options.torrent_path);
-  } catch (const metainfo_error& e) {
-    fmt::print(stderr, "actorrent: bad torrent '{}': {}\n", printable(options.torrent_path), printable(e.what()));
-    return 2;
-  }
+  auto torrent = load_torrent_or_report(options.torrent_path);
+  if (!torrent) return 2;
   setup_logging(options.engine);
   curl_global_init(CURL_GLOBAL_DEFAULT);
   std::signal(SIGPIPE, SIG_IGN);
@@ -54,7 +49,7 @@ int run_download(const download_options& options) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr); // inherited by every thread from here on
 
   auto ctx = std::make_shared<torrent_context>();
-  ctx->torrent = std::move(torrent);
+  ctx->torrent = std::move(*torrent);
   ctx->self_id = make_peer_id();
   ctx->options = options.engine;
 

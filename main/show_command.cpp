@@ -76,17 +76,12 @@ void print_json(const metainfo& m) {
 } // namespace
 
 int run_show(const show_options& options) {
-  metainfo m;
-  try {
-    m = load_metainfo(options.torrent_path);
-  } catch (const metainfo_error& e) {
-    fmt::print(stderr, "actorrent: bad torrent '{}': {}\n", printable(options.torrent_path), printable(e.what()));
-    return 2;
-  }
+  const auto m = load_torrent_or_report(options.torrent_path);
+  if (!m) return 2;
   if (options.json)
-    print_json(m);
+    print_json(*m);
   else
-    print_text(m, options.torrent_path);
+    print_text(*m, options.torrent_path);
   return 0;
 }
 

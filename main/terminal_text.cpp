@@ -26,4 +26,13 @@ std::string human_size(std::int64_t bytes) {
   return fmt::format(v >= 100 ? "{:.1f} {}" : "{:.2f} {}", v, units[unit]);
 }
 
+std::optional<metainfo> load_torrent_or_report(const std::string& path) {
+  try {
+    return load_metainfo(path);
+  } catch (const metainfo_error& e) {
+    fmt::print(stderr, "actorrent: bad torrent '{}': {}\n", printable(path), printable(e.what()));
+    return std::nullopt;
+  }
+}
+
 } // namespace actorrent::cli

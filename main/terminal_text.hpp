@@ -3,7 +3,10 @@
 // escape sequences. Everything we print that came from outside passes here.
 #include <cstdint>
 #include <string>
+#include <optional>
 #include <string_view>
+
+#include "protocol/metainfo.hpp"
 
 namespace actorrent::cli {
 
@@ -13,5 +16,9 @@ std::string printable(std::string_view text);
 
 // "976.6 KiB", "1.00 GiB": binary units, three significant digits.
 std::string human_size(std::int64_t bytes);
+
+// Loads a .torrent for a command; on failure prints the one-line error
+// ("actorrent: bad torrent 'PATH': REASON") and returns nothing (exit code 2).
+std::optional<metainfo> load_torrent_or_report(const std::string& path);
 
 } // namespace actorrent::cli

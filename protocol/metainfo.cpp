@@ -49,24 +49,23 @@ namespace {
 // Returns the value under key if it has the wanted type; absent → nullptr;
 // present with the wrong type → error, because a silently ignored field could
 // change the meaning of the torrent.
-const bc::value* get_integer(const bc::value& d, std::string_view key, bool required) {
+const bc::value* get_typed(const bc::value& d, std::string_view key, bool required,
+                           bool (bc::value::*is_type)() const noexcept, const char* type_name) {
   const bc::value* v = d.find(key);
   if (v == nullptr) {
     if (required) fail("missing '" + std::string(key) + "'");
     return nullptr;
   }
-  if (!v->is_integer()) fail("'" + std::string(key) + "' is not an integer");
+  if (!(v->*is_type)()) fail("'" + std::string(key) + "' is not " + type_name);
   return v;
 }
 
+const bc::value* get_integer(const bc::value& d, std::string_view key, bool required) {
+  return get_typed(d, key, required, &bc::value::is_integer, "an integer");
+}
+
 const bc::value* get_string(const bc::value& d, std::string_view key, bool required) {
-  const bc::value* v = d.find(key);
-  if (v == nullptr) {
-    if (required) fail("missing '" + std::string(key) + "'");
-    return nullptr;
-  }
-  if (!v->is_string()) fail("'" + std::string(key) + "' is not a byte string");
-  return v;
+  return get_typed(d, key, required, &bc::value::is_string, "a byte string");
 }
 
 // Optional descriptive strings: a wrong type there is ignored, as other clients do.

@@ -113,44 +113,39 @@ void storage::create_files() {
   }
 }
 
-void storage::write(std::uint32_t piece, std::uint32_t begin, std::string_view data) {
-  const char* p = data.data();
-  for (const auto& s : map_.map_block(piece, begin, static_cast<std::uint32_t>(data.size()))) {
+void storage::transfer(bool writing, std::uint32_t piece, std::uint32_t begin, char* buf, std::uint32_t length) {
+  for (const auto& s : map_.map_block(piece, begin, length)) {
+    char* p = buf;
+    buf += s.length;
     if (files_[s.file_index].pad) {
-      p += s.length;
+      if (!writing) std::memset(p, 0, static_cast<std::size_t>(s.length)); // pad files read as zeros
       continue;
     }
-    const int fd = fd_for(s.file_index, true);
+    const int fd = fd_for(s.file_index, writing);
     std::int64_t done = 0;
     while (done < s.length) {
-      const ssize_t n = ::pwrite(fd, p + done, static_cast<std::size_t>(s.length - done), s.file_offset + done);
+      const auto left = static_cast<std::size_t>(s.length - done);
+      const ssize_t n = writing ? ::pwrite(fd, p + done, left, s.file_offset + done)
+                                : ::pread(fd, p + done, left, s.file_offset + done);
       if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) fail("cannot write '" + display_path(s.file_index) + "'", n < 0 ? errno : ENOSPC);
+      if (n < 0) fail(std::string(writing ? "cannot write '" : "cannot read '") + display_path(s.file_index) + "'", errno);
+      if (n == 0) {
+        if (writing) fail("cannot write '" + display_path(s.file_index) + "'", ENOSPC);
+        fail("'" + display_path(s.file_index) + "' is shorter than expected", EIO);
+      }
       done += n;
     }
-    dirty_[s.file_index] = true;
-    p += s.length;
+    if (writing) dirty_[s.file_index] = true;
   }
 }
 
+void storage::write(std::uint32_t piece, std::uint32_t begin, std::string_view data) {
+  // pwrite does not modify the buffer; transfer() takes char* for both directions.
+  transfer(true, piece, begin, const_cast<char*>(data.data()), static_cast<std::uint32_t>(data.size()));
+}
+
 void storage::read(std::uint32_t piece, std::uint32_t begin, char* out, std::uint32_t length) {
-  for (const auto& s : map_.map_block(piece, begin, length)) {
-    if (files_[s.file_index].pad) {
-      std::memset(out, 0, static_cast<std::size_t>(s.length));
-      out += s.length;
-      continue;
-    }
-    const int fd = fd_for(s.file_index, false);
-    std::int64_t done = 0;
-    while (done < s.length) {
-      const ssize_t n = ::pread(fd, out + done, static_cast<std::size_t>(s.length - done), s.file_offset + done);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) fail("cannot read '" + display_path(s.file_index) + "'", errno);
-      if (n == 0) fail("'" + display_path(s.file_index) + "' is shorter than expected", EIO);
-      done += n;
-    }
-    out += s.length;
-  }
+  transfer(false, piece, begin, out, length);
 }
 
 std::string storage::read_piece(std::uint32_t piece) {

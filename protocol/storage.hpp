@@ -55,6 +55,8 @@ public:
   const std::string& root() const noexcept { return root_; }
 
 private:
+  // Reads or writes one range, file slice by file slice.
+  void transfer(bool writing, std::uint32_t piece, std::uint32_t begin, char* buf, std::uint32_t length);
   int fd_for(std::size_t file, bool create);
   void close_file(std::size_t file);
   int open_root(bool create) const;

@@ -6,6 +6,7 @@
 #include <random>
 
 #include "protocol/metainfo.hpp"
+#include "tests/support/files.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -16,7 +17,7 @@ void random_file(const std::string& path, std::size_t size, unsigned seed) {
   std::mt19937 rng(seed);
   std::string s(size, '\0');
   for (auto& c : s) c = static_cast<char>(rng());
-  std::ofstream(path, std::ios::binary) << s;
+  test::write_file(path, s);
 }
 } // namespace
 

@@ -8,17 +8,13 @@
 
 #include "protocol/bencode.hpp"
 #include "protocol/metainfo.hpp"
+#include "tests/support/files.hpp"
 
 using namespace actorrent;
 
 namespace {
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using test::read_file;
 
 // Runs the libtorrent fixture into a fresh temporary directory.
 std::string make_fixture_torrents() {

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "protocol/storage.hpp"
+#include "tests/support/files.hpp"
 #include "tests/support/printers.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/torrent_builder.hpp"
@@ -16,12 +17,7 @@ using namespace actorrent;
 
 namespace {
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using test::read_file;
 
 std::string random_bytes(std::size_t n, unsigned seed) {
   std::mt19937 rng(seed);
@@ -47,7 +43,7 @@ BOOST_AUTO_TEST_CASE(writes_every_piece_to_the_right_files) {
   storage st(dir.path, m);
   st.create_files();
   // Sparse at full size before any data arrives, empty files included.
-  BOOST_TEST(slurp(dir.path + "/set/d/b.bin").size() == 40000u);
+  BOOST_TEST(read_file(dir.path + "/set/d/b.bin").size() == 40000u);
   BOOST_TEST(::access((dir.path + "/set/empty").c_str(), F_OK) == 0);
   // Write pieces in reverse, blocks of odd sizes.
   const auto& g = st.map().geometry();
@@ -59,10 +55,10 @@ BOOST_AUTO_TEST_CASE(writes_every_piece_to_the_right_files) {
     }
   }
   st.flush();
-  BOOST_TEST(slurp(dir.path + "/set/a.bin") == payload.substr(0, 1));
-  BOOST_TEST(slurp(dir.path + "/set/d/b.bin") == payload.substr(1, 40000));
-  BOOST_TEST(slurp(dir.path + "/set/d/e/c.bin") == payload.substr(40001, 16383));
-  BOOST_TEST(slurp(dir.path + "/set/z") == payload.substr(56384, 5));
+  BOOST_TEST(read_file(dir.path + "/set/a.bin") == payload.substr(0, 1));
+  BOOST_TEST(read_file(dir.path + "/set/d/b.bin") == payload.substr(1, 40000));
+  BOOST_TEST(read_file(dir.path + "/set/d/e/c.bin") == payload.substr(40001, 16383));
+  BOOST_TEST(read_file(dir.path + "/set/z") == payload.substr(56384, 5));
   for (std::uint32_t p = 0; p < g.piece_count(); ++p)
     BOOST_TEST(st.read_piece(p) == payload.substr(static_cast<std::size_t>(g.piece_offset(p)), g.piece_size(p)));
 }

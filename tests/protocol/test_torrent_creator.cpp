@@ -8,12 +8,13 @@
 #include "protocol/metainfo.hpp"
 #include "protocol/storage.hpp"
 #include "protocol/torrent_creator.hpp"
+#include "tests/support/files.hpp"
 #include "tests/support/temp_dir.hpp"
 
 using namespace actorrent;
 
 namespace {
-void write(const std::string& path, const std::string& data) { std::ofstream(path, std::ios::binary) << data; }
+using test::write_file;
 std::string pattern(std::size_t n, char seed) {
   std::string s(n, '\0');
   for (std::size_t i = 0; i < n; ++i) s[i] = static_cast<char>(seed + i * 7 % 251);
@@ -28,10 +29,10 @@ BOOST_AUTO_TEST_CASE(directory_round_trips_through_the_parser_and_storage) {
   const std::string root = dir.path + "/album";
   ::mkdir(root.c_str(), 0755);
   ::mkdir((root + "/b").c_str(), 0755);
-  write(root + "/z.bin", pattern(40000, 'z'));
-  write(root + "/a.bin", pattern(10, 'a'));
-  write(root + "/empty", "");
-  write(root + "/b/c.bin", pattern(70000, 'c'));
+  write_file(root + "/z.bin", pattern(40000, 'z'));
+  write_file(root + "/a.bin", pattern(10, 'a'));
+  write_file(root + "/empty", "");
+  write_file(root + "/b/c.bin", pattern(70000, 'c'));
   ::symlink("/etc/passwd", (root + "/link").c_str()); // never followed
 
   creator_options o;
@@ -58,7 +59,7 @@ BOOST_AUTO_TEST_CASE(directory_round_trips_through_the_parser_and_storage) {
 
 BOOST_AUTO_TEST_CASE(single_file_and_options) {
   test::temp_dir dir;
-  write(dir.path + "/one.iso", pattern(100000, 'x'));
+  write_file(dir.path + "/one.iso", pattern(100000, 'x'));
   creator_options o;
   o.path = dir.path + "/one.iso";
   o.is_private = true;
@@ -83,10 +84,10 @@ BOOST_AUTO_TEST_CASE(refusals) {
   BOOST_CHECK_THROW(create_torrent(o), creator_error);
   o.path = dir.path; // empty directory
   BOOST_CHECK_THROW(create_torrent(o), creator_error);
-  write(dir.path + "/zero", "");
+  write_file(dir.path + "/zero", "");
   BOOST_CHECK_THROW(create_torrent(o), creator_error); // no data
-  write(dir.path + "/data", "x");
-  write(dir.path + "/bad\\name", "x"); // legal on Linux, unsafe to download elsewhere
+  write_file(dir.path + "/data", "x");
+  write_file(dir.path + "/bad\\name", "x"); // legal on Linux, unsafe to download elsewhere
   BOOST_CHECK_THROW(create_torrent(o), creator_error);
   ::unlink((dir.path + "/bad\\name").c_str());
   o.piece_length = 20000; // not a power of two

@@ -6,7 +6,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <utility>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
@@ -72,6 +74,21 @@ std::optional<std::string> child_process::read_line(std::chrono::milliseconds ti
     }
     pending_.append(buf, static_cast<std::size_t>(n));
   }
+}
+
+std::string child_process::read_all() {
+  while (out_fd_ >= 0) {
+    char buf[4096];
+    const ssize_t n = ::read(out_fd_, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      ::close(out_fd_);
+      out_fd_ = -1;
+      break;
+    }
+    pending_.append(buf, static_cast<std::size_t>(n));
+  }
+  return std::exchange(pending_, {});
 }
 
 void child_process::signal(int sig) {

@@ -20,6 +20,8 @@ public:
 
   // The next stdout line, or nullopt at end of output or after the timeout.
   std::optional<std::string> read_line(std::chrono::milliseconds timeout);
+  // Everything left on stdout until the child closes it (byte for byte).
+  std::string read_all();
   void signal(int sig);
   // Exit code (-1 if killed by a signal), or nullopt if still running after the timeout.
   std::optional<int> wait(std::chrono::milliseconds timeout);
