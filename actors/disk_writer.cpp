@@ -149,6 +149,21 @@ disk_actor::behavior_type disk_behavior(self_ptr self, context_ptr ctx, bitfield
           s.processed_unreported = 0;
         }
       },
+      [=](msg::read_atom, block_ref b) -> caf::result<std::vector<char>> {
+        auto& s = self->state;
+        const auto& geo = s.store->map().geometry();
+        // Only verified pieces are ever served; peers checked the request already.
+        if (s.failed || b.piece >= geo.piece_count() || !s.have.test(b.piece) || !geo.valid_block(b.piece, b.begin, b.length))
+          return caf::make_error(caf::sec::invalid_argument, std::string("not a block we can serve"));
+        std::vector<char> out(b.length);
+        try {
+          s.store->read(b.piece, b.begin, out.data(), b.length);
+        } catch (const storage_error& e) {
+          report_fatal(self, e.what());
+          return caf::make_error(caf::sec::runtime_error, std::string(e.what()));
+        }
+        return out;
+      },
       [=](msg::flush_atom) {
         try {
           flush_now(self);

@@ -30,6 +30,10 @@ constexpr auto handshake_limit = 20s;
 constexpr std::size_t max_unrequested_blocks = 32;
 constexpr std::size_t remembered_cancels = 1024;
 constexpr double pipeline_seconds = 3.0;
+constexpr std::size_t max_queued_requests = 500; // more is a flood: drop the peer
+constexpr std::size_t max_bad_requests = 20;     // requests for blocks it cannot get
+constexpr std::size_t reads_in_flight_max = 8;   // disk reads per peer at once
+constexpr auto snub_after = 60s;
 
 struct peer_state {
   peer_setup setup;
@@ -50,15 +54,39 @@ struct peer_state {
   std::size_t unrequested = 0;
   std::string out;                      // frames waiting for flush
   fault_injector faults;
+  // Upload side.
+  piece_geometry geometry;
+  bool am_choking = true;
+  bool peer_interested = false;
+  std::deque<block_ref> upload_queue;
+  std::size_t reads_in_flight = 0;
+  std::size_t bad_requests = 0;
+  std::int64_t up_this_tick = 0;
+  std::int64_t uploaded_unreported = 0;
+  double up_rate = 0;
+  clock::time_point last_block{};
   static inline const char* name = "peer";
 };
 
 using broker_ptr = caf::io::stateful_broker<peer_state>*;
 
+// Tells the session our rates and what we uploaded since the last report.
+void report_rates(broker_ptr self) {
+  auto& st = self->state;
+  auto session = caf::actor_cast<caf::actor>(st.setup.session);
+  if (!session) return;
+  const bool snubbed =
+      !st.peer_choking && st.am_interested && clock::now() - std::max(st.last_block, st.started) > snub_after;
+  caf::anon_send(session, msg::rate_atom::value,
+                 peer_rates{st.setup.key, st.rate, st.up_rate, st.uploaded_unreported, st.peer_interested, snubbed});
+  st.uploaded_unreported = 0;
+}
+
 void close_with(broker_ptr self, peer_exit why, const std::string& detail) {
   auto& st = self->state;
   if (st.closing) return;
   st.closing = true;
+  report_rates(self); // the last bytes count too
   spdlog::debug("peer {}: {}", st.setup.address.to_string(), detail);
   self->close(st.hdl);
   self->quit(make_peer_error(why, detail));
@@ -137,8 +165,51 @@ void on_block(broker_ptr self, const wire::piece& m) {
   }
   st.outstanding.erase(it);
   st.bytes_this_tick += b.length;
+  st.last_block = clock::now();
   self->send(st.setup.disk, block_data{b.piece, b.begin, std::vector<char>(m.data.begin(), m.data.end()), st.setup.key});
   self->send(st.setup.scheduler, msg::block_atom::value, st.setup.key, b);
+}
+
+// Serves queued requests through the disk writer, a few reads at a time.
+void pump_uploads(broker_ptr self) {
+  auto& st = self->state;
+  while (!st.closing && !st.am_choking && st.reads_in_flight < reads_in_flight_max && !st.upload_queue.empty()) {
+    const block_ref b = st.upload_queue.front();
+    st.upload_queue.pop_front();
+    ++st.reads_in_flight;
+    self->request(st.setup.disk, std::chrono::seconds(30), msg::read_atom::value, b)
+        .then(
+            [=](std::vector<char>& data) {
+              auto& s = self->state;
+              --s.reads_in_flight;
+              if (s.closing || s.am_choking) return;
+              wire::append_piece(s.out, b.piece, b.begin, std::string_view(data.data(), data.size()));
+              s.up_this_tick += b.length;
+              s.uploaded_unreported += b.length;
+              pump_uploads(self);
+              flush_out(self);
+            },
+            [=](caf::error&) {
+              --self->state.reads_in_flight;
+              pump_uploads(self);
+            });
+  }
+}
+
+void on_request(broker_ptr self, const wire::request& m) {
+  auto& st = self->state;
+  if (st.am_choking) return; // BEP 3: requests while choked are dropped
+  const bool valid = m.piece < st.setup.our_have.size() && st.setup.our_have.test(m.piece) &&
+                     st.geometry.valid_block(m.piece, m.begin, m.length);
+  if (!valid) {
+    if (++st.bad_requests > max_bad_requests)
+      close_with(self, peer_exit::protocol_error, "requests blocks we do not have or that do not exist");
+    return;
+  }
+  if (st.upload_queue.size() >= max_queued_requests)
+    return close_with(self, peer_exit::protocol_error, "request flood (more than 500 outstanding)");
+  st.upload_queue.push_back({m.piece, m.begin, m.length});
+  pump_uploads(self);
 }
 
 void on_message(broker_ptr self, const wire::message& msg) {
@@ -174,8 +245,17 @@ void on_message(broker_ptr self, const wire::message& msg) {
           st.peer_choking = false;
         } else if constexpr (std::is_same_v<T, wire::piece>) {
           on_block(self, m);
+        } else if constexpr (std::is_same_v<T, wire::interested>) {
+          st.peer_interested = true;
+        } else if constexpr (std::is_same_v<T, wire::not_interested>) {
+          st.peer_interested = false;
+          st.upload_queue.clear();
+        } else if constexpr (std::is_same_v<T, wire::request>) {
+          on_request(self, m);
+        } else if constexpr (std::is_same_v<T, wire::cancel>) {
+          const block_ref b{m.piece, m.begin, m.length};
+          st.upload_queue.erase(std::remove(st.upload_queue.begin(), st.upload_queue.end(), b), st.upload_queue.end());
         }
-        // interested / not interested / request / cancel: we do not upload yet.
         // port, keep-alive and unknown extensions: nothing to do.
       },
       msg);
@@ -230,6 +310,9 @@ void on_tick(broker_ptr self) {
   const auto now = clock::now();
   st.rate = 0.5 * st.rate + 0.5 * static_cast<double>(st.bytes_this_tick);
   st.bytes_this_tick = 0;
+  st.up_rate = 0.5 * st.up_rate + 0.5 * static_cast<double>(st.up_this_tick);
+  st.up_this_tick = 0;
+  report_rates(self);
   if (!st.handshake_done && now - st.started > handshake_limit)
     return close_with(self, peer_exit::timeout, "no handshake within 20 s");
   if (now - st.last_received > silence_limit) return close_with(self, peer_exit::timeout, "silent for 3 minutes");
@@ -239,9 +322,10 @@ void on_tick(broker_ptr self) {
   self->delayed_send(self, 1s, msg::tick_atom::value);
 }
 
-caf::behavior peer_behavior(broker_ptr self, peer_setup setup, int fd) {
+caf::behavior peer_behavior(broker_ptr self, peer_setup setup, caf::io::connection_handle hdl) {
   auto& st = self->state;
   st.setup = std::move(setup);
+  st.geometry = st.setup.ctx->torrent.make_file_map().geometry();
   const std::uint32_t pieces = st.setup.ctx->torrent.piece_count();
   // Frames may not exceed a block plus headers, or our bitfield: a 4 GiB
   // length prefix is refused at once instead of being buffered.
@@ -249,7 +333,7 @@ caf::behavior peer_behavior(broker_ptr self, peer_setup setup, int fd) {
                                  static_cast<std::uint32_t>(std::max<std::size_t>(bitfield::wire_size(pieces) + 1, 64 * 1024)));
   st.started = st.last_received = st.last_sent = clock::now();
   st.faults = fault_injector(st.setup.ctx->options.faults, st.setup.key);
-  st.hdl = self->add_scribe(caf::io::network::native_socket{fd});
+  st.hdl = hdl;
   self->configure_read(st.hdl, caf::io::receive_policy::at_most(64 * 1024));
   wire::handshake hs;
   hs.info_hash = st.setup.ctx->torrent.info_hash;
@@ -283,6 +367,21 @@ caf::behavior peer_behavior(broker_ptr self, peer_setup setup, int fd) {
         flush_out(self);
       },
       [=](msg::tick_atom) { guarded(self, [&] { on_tick(self); }); },
+      [=](msg::choke_atom) {
+        auto& s = self->state;
+        if (s.am_choking) return;
+        s.am_choking = true;
+        s.upload_queue.clear();
+        wire::append_choke(s.out);
+        flush_out(self);
+      },
+      [=](msg::unchoke_atom) {
+        auto& s = self->state;
+        if (!s.am_choking) return;
+        s.am_choking = false;
+        wire::append_unchoke(s.out);
+        flush_out(self);
+      },
       [=](msg::want_atom) { // the scheduler has blocks again
         guarded(self, [&] {
           refill(self);
@@ -292,10 +391,22 @@ caf::behavior peer_behavior(broker_ptr self, peer_setup setup, int fd) {
   };
 }
 
+caf::behavior outgoing_peer(broker_ptr self, peer_setup setup, int fd) {
+  return peer_behavior(self, std::move(setup), self->add_scribe(caf::io::network::native_socket{fd}));
+}
+
+caf::behavior incoming_peer(broker_ptr self, caf::io::connection_handle hdl, peer_setup setup) {
+  return peer_behavior(self, std::move(setup), hdl);
+}
+
 } // namespace
 
 caf::actor spawn_peer(caf::actor_system& sys, peer_setup setup, int fd) {
-  return sys.middleman().spawn_broker(peer_behavior, std::move(setup), fd);
+  return sys.middleman().spawn_broker(outgoing_peer, std::move(setup), fd);
+}
+
+caf::actor fork_incoming_peer(caf::io::broker* listener, caf::io::connection_handle hdl, peer_setup setup) {
+  return listener->fork(incoming_peer, hdl, std::move(setup));
 }
 
 } // namespace actorrent

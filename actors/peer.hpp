@@ -5,12 +5,16 @@
 //   (cancel_atom, block_ref)  from the scheduler: endgame duplicate or timed-out request
 //   (have_atom, uint32_t)     from the session: we verified a piece
 //   (want_atom)               from the scheduler: ask again, the disk caught up
+//   (choke_atom) / (unchoke_atom)  from the session's choker: may it download from us
+// and sends the session (rate_atom, peer_rates) once a second.
 // It exits with a peer_exit reason (see below) or, if it throws, with CAF's
 // runtime_error; the session tells them apart.
 #include <string>
 
 #include <caf/error.hpp>
 #include <caf/fwd.hpp>
+#include <caf/io/connection_handle.hpp>
+#include <caf/io/fwd.hpp>
 
 #include "actors/torrent_context.hpp"
 #include "messages/interfaces.hpp"
@@ -24,6 +28,7 @@ struct peer_setup {
   peer_address address;
   scheduler_actor scheduler;
   disk_actor disk;
+  caf::actor_addr session; // weak: rate reports; never keeps the session alive
   bitfield our_have;
 };
 
@@ -38,7 +43,9 @@ enum class peer_exit : std::uint8_t {
 caf::atom_value peer_error_category();
 caf::error make_peer_error(peer_exit why, std::string detail);
 
-// Takes over a connected socket.
+// Takes over a connected socket (an outgoing connection).
 caf::actor spawn_peer(caf::actor_system& sys, peer_setup setup, int fd);
+// Moves an accepted connection out of the listening broker into a new peer actor.
+caf::actor fork_incoming_peer(caf::io::broker* listener, caf::io::connection_handle hdl, peer_setup setup);
 
 } // namespace actorrent

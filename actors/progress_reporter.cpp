@@ -88,6 +88,7 @@ nlohmann::json json_line(const progress_state& st, const download_stats& d, cons
           {"peers_known", s.peers_known},
           {"peers_banned", s.peers_banned},
           {"peer_restarts", s.peer_restarts},
+          {"bytes_uploaded", s.bytes_uploaded},
           {"seeders", s.seeders},
           {"leechers", s.leechers}};
 }

@@ -15,11 +15,13 @@
 #include "actors/checker.hpp"
 #include "actors/connector.hpp"
 #include "actors/disk_writer.hpp"
+#include "actors/listener.hpp"
 #include "actors/peer.hpp"
 #include "actors/progress_reporter.hpp"
 #include "actors/resume_keeper.hpp"
 #include "actors/scheduler.hpp"
 #include "actors/tracker.hpp"
+#include "protocol/choker.hpp"
 #include "protocol/resume_data.hpp"
 
 namespace actorrent {
@@ -41,6 +43,7 @@ struct known_peer {
   peer_address address;
   bool connecting = false;
   bool connected = false;
+  bool incoming = false; // it dialled us: never dialled back
   peer_key key = 0;
   int failures = 0;
   clock::time_point next_attempt{};
@@ -58,6 +61,14 @@ struct session_state {
   resume_actor resume_keeper;
   tracker_actor tracker;
   progress_actor progress;
+  caf::actor listener;
+  choker choke_policy;
+  std::unordered_map<peer_key, peer_rates> rates;           // latest report of each peer
+  std::unordered_map<peer_key, clock::time_point> joined_at;
+  std::vector<peer_key> unchoked;
+  std::int64_t uploaded_now = 0;
+  std::uint64_t ticks = 0;
+  clock::time_point completed_at{};
   std::map<std::string, known_peer> known;               // by "host:port"
   std::unordered_map<caf::actor_addr, std::string> peer_of; // peer actor -> address key
   std::unordered_map<peer_key, caf::actor> peers;
@@ -105,6 +116,7 @@ void stop(self_ptr self, int code, const std::string& why) {
       spdlog::error("{}", why);
   }
   for (auto& [key, peer] : st.peers) self->send_exit(peer, caf::exit_reason::user_shutdown);
+  if (st.listener) self->send_exit(st.listener, caf::exit_reason::user_shutdown);
   auto finish = [=] {
     auto& s = self->state;
     for (caf::actor a : {caf::actor_cast<caf::actor>(s.scheduler), caf::actor_cast<caf::actor>(s.disk),
@@ -116,7 +128,8 @@ void stop(self_ptr self, int code, const std::string& why) {
   if (!st.started) return finish();
   // Order matters: data flushed before the resume file vouches for it.
   auto save_and_finish = [=] {
-    transfer_totals t{0, self->state.downloaded_before + self->state.downloaded_now,
+    transfer_totals t{self->state.resume.uploaded + self->state.uploaded_now,
+                      self->state.downloaded_before + self->state.downloaded_now,
                       self->state.ctx->torrent.total_size - self->state.bytes_have};
     self->request(self->state.resume_keeper, 10s, msg::save_atom::value, t)
         .then([=](msg::save_atom) {
@@ -145,7 +158,14 @@ void forget_peer(self_ptr self, const caf::actor_addr& who, const caf::error& re
   known_peer& p = kp->second;
   self->send(st.scheduler, msg::leave_atom::value, p.key);
   st.peers.erase(p.key);
+  st.rates.erase(p.key);
+  st.joined_at.erase(p.key);
+  st.unchoked.erase(std::remove(st.unchoked.begin(), st.unchoked.end(), p.key), st.unchoked.end());
   p.connected = false;
+  if (p.incoming) {
+    st.known.erase(kp);
+    return;
+  }
   if (st.stopping) return;
   const auto now = clock::now();
   if (reason.category() == peer_error_category()) {
@@ -188,11 +208,12 @@ void start_peer(self_ptr self, const std::string& id, int fd) {
   p.connected = true;
   p.failures = 0;
   p.key = st.next_key++;
-  peer_setup setup{st.ctx, p.key, p.address, st.scheduler, st.disk, st.have};
+  peer_setup setup{st.ctx, p.key, p.address, st.scheduler, st.disk, self->address(), st.have};
   caf::actor peer = spawn_peer(self->home_system(), std::move(setup), fd);
   self->monitor(peer);
   st.peer_of[peer.address()] = id;
   st.peers[p.key] = peer;
+  st.joined_at[p.key] = clock::now();
   spdlog::debug("connected to {}", p.address.to_string());
 }
 
@@ -239,6 +260,64 @@ void add_peers(self_ptr self, const std::vector<peer_address>& found) {
   connect_more(self);
 }
 
+// --- uploading ------------------------------------------------------------
+
+void run_choker(self_ptr self) {
+  auto& st = self->state;
+  std::vector<choker_peer> candidates;
+  for (const auto& [key, r] : st.rates) {
+    if (!st.peers.count(key)) continue;
+    choker_peer c;
+    c.key = key;
+    c.interested = r.interested;
+    c.rate_from_peer = r.from_peer;
+    c.rate_to_peer = r.to_peer;
+    c.snubbed = r.snubbed;
+    c.connected_at = st.joined_at.count(key) ? st.joined_at[key] : clock::now();
+    candidates.push_back(c);
+  }
+  const auto d = st.choke_policy.run(candidates, st.completed, clock::now());
+  for (peer_key key : st.unchoked)
+    if (std::find(d.unchoked.begin(), d.unchoked.end(), key) == d.unchoked.end() && st.peers.count(key))
+      self->send(st.peers[key], msg::choke_atom::value);
+  for (peer_key key : d.unchoked)
+    if (std::find(st.unchoked.begin(), st.unchoked.end(), key) == st.unchoked.end())
+      self->send(st.peers[key], msg::unchoke_atom::value);
+  st.unchoked = d.unchoked;
+}
+
+void accept_incoming(self_ptr self, peer_key key, caf::actor peer, const peer_address& from) {
+  auto& st = self->state;
+  // Incoming and outgoing connections share one limit.
+  if (st.stopping || st.peers.size() >= st.ctx->options.max_peers) {
+    self->send_exit(peer, caf::exit_reason::user_shutdown);
+    return;
+  }
+  const std::string id = from.to_string();
+  known_peer p;
+  p.address = from;
+  p.connected = true;
+  p.incoming = true;
+  p.key = key;
+  st.known[id] = std::move(p);
+  self->monitor(peer);
+  st.peer_of[peer.address()] = id;
+  st.peers[key] = peer;
+  st.joined_at[key] = clock::now();
+  spdlog::debug("accepted {}", id);
+}
+
+void check_seeding_goals(self_ptr self) {
+  auto& st = self->state;
+  const auto& o = st.ctx->options;
+  if (!st.completed || !o.seed_after_download || st.stopping) return;
+  const double uploaded = static_cast<double>(st.resume.uploaded + st.uploaded_now);
+  if (o.seed_ratio > 0 && uploaded >= o.seed_ratio * static_cast<double>(st.ctx->torrent.total_size))
+    return stop(self, 0, "seed ratio reached");
+  if (o.seed_time.count() > 0 && clock::now() - st.completed_at >= o.seed_time)
+    return stop(self, 0, "seeding time reached");
+}
+
 // --- pieces -----------------------------------------------------------------
 
 void on_verified(self_ptr self, std::uint32_t piece) {
@@ -248,8 +327,10 @@ void on_verified(self_ptr self, std::uint32_t piece) {
   st.bytes_have += size;
   st.downloaded_now += size;
   for (auto& [key, peer] : st.peers) self->send(peer, msg::have_atom::value, piece);
+  if (st.listener) self->send(st.listener, msg::have_atom::value, piece);
   if (st.have.all() && !st.completed) {
     st.completed = true;
+    st.completed_at = clock::now();
     self->send(st.tracker, msg::complete_atom::value);
     if (!st.ctx->options.seed_after_download) {
       // Let the 'completed' announce go out before 'stopped'.
@@ -268,6 +349,26 @@ void start_download(self_ptr self) {
   st.resume_keeper = spawn_resume_keeper(sys, st.ctx, st.resume);
   st.scheduler = spawn_scheduler(sys, st.ctx, st.have, me);
   st.disk = spawn_disk_writer(sys, st.ctx, st.have, st.scheduler, me, st.resume_keeper);
+  // Listen before the first announce, so the tracker learns the real port.
+  const std::uint16_t wanted = st.ctx->options.listen_port;
+  std::uint16_t port = wanted;
+  for (int attempt = 0; attempt < 20 && port != 0; ++attempt) {
+    std::uint16_t bound = port;
+    st.listener = spawn_listener(sys, bound, st.ctx, st.scheduler, st.disk, me, st.have);
+    if (st.listener) {
+      port = bound;
+      break;
+    }
+    spdlog::warn("port {} is taken: trying {}", port, port + 1);
+    ++port;
+  }
+  if (!st.listener) {
+    spdlog::warn("cannot listen on any port from {}: peers cannot connect to us", wanted);
+  } else if (port != wanted) {
+    auto moved = std::make_shared<torrent_context>(*st.ctx);
+    moved->options.listen_port = port;
+    st.ctx = moved;
+  }
   st.tracker = spawn_tracker(sys, st.ctx, me);
   self->send(st.progress, msg::join_atom::value, st.scheduler);
   for (caf::actor a : {caf::actor_cast<caf::actor>(st.scheduler), caf::actor_cast<caf::actor>(st.disk),
@@ -278,7 +379,9 @@ void start_download(self_ptr self) {
   spdlog::info("{}: {} pieces, {} of them already here", m.name, m.piece_count(), st.have.count());
   if (st.have.all()) {
     st.completed = true;
+    st.completed_at = clock::now();
     if (!st.ctx->options.seed_after_download) return stop(self, 0, "already complete: nothing to download");
+    spdlog::info("complete: seeding (Ctrl-C to quit)");
   }
   if (m.trackers().empty()) spdlog::warn("the torrent lists no tracker: no peers can be found yet");
   self->send(st.tracker, msg::announce_atom::value);
@@ -379,6 +482,9 @@ caf::behavior session_behavior(self_ptr self, context_ptr ctx) {
   auto& st = self->state;
   st.ctx = ctx;
   st.geometry = ctx->torrent.make_file_map().geometry();
+  choker_options co;
+  co.upload_slots = ctx->options.upload_slots;
+  st.choke_policy = choker(co);
   self->set_down_handler([=](caf::down_msg& dm) {
     auto& s = self->state;
     if (s.peer_of.count(dm.source)) return forget_peer(self, dm.source, dm.reason);
@@ -417,7 +523,20 @@ caf::behavior session_behavior(self_ptr self, context_ptr ctx) {
       },
       [=](msg::announce_atom) {
         auto& s = self->state;
-        return transfer_totals{0, s.downloaded_before + s.downloaded_now, s.ctx->torrent.total_size - s.bytes_have};
+        return transfer_totals{s.resume.uploaded + s.uploaded_now, s.downloaded_before + s.downloaded_now,
+                               s.ctx->torrent.total_size - s.bytes_have};
+      },
+      [=](msg::join_atom, peer_key key, caf::actor peer, const peer_address& from) {
+        accept_incoming(self, key, std::move(peer), from);
+      },
+      [=](msg::rate_atom, const peer_rates& r) {
+        auto& s = self->state;
+        s.uploaded_now += r.uploaded;
+        auto& last = s.rates[r.key];
+        const bool newly_interested = r.interested && !last.interested;
+        last = r;
+        // A newcomer that wants data need not wait 10 s if a slot is free.
+        if (newly_interested && s.unchoked.size() < 5) run_choker(self);
       },
       [=](msg::stats_atom) {
         auto& s = self->state;
@@ -428,6 +547,7 @@ caf::behavior session_behavior(self_ptr self, context_ptr ctx) {
         out.peer_restarts = s.restarts;
         out.seeders = s.seeders;
         out.leechers = s.leechers;
+        out.bytes_uploaded = s.resume.uploaded + s.uploaded_now;
         return out;
       },
       [=](msg::verified_atom, std::uint32_t piece) { on_verified(self, piece); },
@@ -451,6 +571,9 @@ caf::behavior session_behavior(self_ptr self, context_ptr ctx) {
         stop(self, 128 + signal_number, "interrupted: saving state");
       },
       [=](msg::tick_atom) {
+        auto& s = self->state;
+        if (++s.ticks % 10 == 0) run_choker(self);
+        check_seeding_goals(self);
         connect_more(self);
         self->delayed_send(self, 1s, msg::tick_atom::value);
       },

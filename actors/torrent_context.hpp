@@ -18,6 +18,9 @@ struct engine_options {
   std::size_t max_peers = 50;
   bool seed_after_download = true; // --no-seed clears it
   bool recheck = false;
+  double seed_ratio = 0;                 // stop seeding at uploaded/size >= this (0: never)
+  std::chrono::minutes seed_time{0};     // stop seeding after this long (0: never)
+  std::size_t upload_slots = 4;
   // Pipeline: enough requests for ~3 s of the peer's rate, within these bounds.
   std::uint32_t pipeline_min = 16;
   std::uint32_t pipeline_max = 500;

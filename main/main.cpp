@@ -84,6 +84,12 @@ int main(int argc, char** argv) {
   app.add_option("--threads", dl.threads, "CAF scheduler threads (default: one per core)")->check(CLI::Range(1, 256));
   bool no_seed = false;
   app.add_flag("--no-seed", no_seed, "exit as soon as the download is complete");
+  app.add_option("--seed-ratio", eo.seed_ratio, "stop seeding once uploaded/size reaches this (0: never)")
+      ->check(CLI::Range(0.0, 1000.0));
+  unsigned seed_minutes = 0;
+  app.add_option("--seed-time", seed_minutes, "stop seeding after this many minutes (0: never)");
+  app.add_option("--upload-slots", eo.upload_slots, "peers we upload to at once, plus one optimistic")
+      ->capture_default_str()->check(CLI::Range(1, 500));
   app.add_flag("--recheck", eo.recheck, "hash all existing data before downloading (every core)");
   app.add_option("--pipeline-min", eo.pipeline_min, "fewest requests kept in flight per peer")->capture_default_str()->check(CLI::Range(1, 10000));
   app.add_option("--pipeline-max", eo.pipeline_max, "most requests kept in flight per peer")->capture_default_str()->check(CLI::Range(1, 10000));
@@ -144,6 +150,7 @@ int main(int argc, char** argv) {
   }
   eo.listen_port = port == 0 ? free_port() : static_cast<std::uint16_t>(port);
   eo.seed_after_download = !no_seed;
+  eo.seed_time = std::chrono::minutes(seed_minutes);
   eo.request_timeout = std::chrono::seconds(request_timeout);
   eo.max_disk_backlog = static_cast<std::int64_t>(backlog_mib) << 20;
   eo.max_download_rate = static_cast<std::int64_t>(max_down_kib) * 1024;

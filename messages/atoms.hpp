@@ -28,6 +28,10 @@ using tracker_atom = caf::atom_constant<caf::atom("tracker")>;
 using verified_atom = caf::atom_constant<caf::atom("verified")>;
 using want_atom = caf::atom_constant<caf::atom("want")>;
 using written_atom = caf::atom_constant<caf::atom("written")>;
+using read_atom = caf::atom_constant<caf::atom("read")>;
+using choke_atom = caf::atom_constant<caf::atom("choke")>;
+using unchoke_atom = caf::atom_constant<caf::atom("unchoke")>;
+using rate_atom = caf::atom_constant<caf::atom("rate")>;
 using ban_atom = caf::atom_constant<caf::atom("ban")>;
 
 } // namespace actorrent::msg

@@ -34,6 +34,7 @@ using scheduler_actor = caf::typed_actor<
 // Disk writer: writes blocks, verifies pieces, flushes.
 using disk_actor = caf::typed_actor<
     caf::reacts_to<block_data>,
+    caf::replies_to<msg::read_atom, block_ref>::with<std::vector<char>>,  // a block of a verified piece
     caf::replies_to<msg::flush_atom>::with<msg::flush_atom>,
     caf::reacts_to<msg::tick_atom>>;
 

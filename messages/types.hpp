@@ -86,6 +86,20 @@ typename Inspector::result_type inspect(Inspector& f, download_stats& x) {
            x.endgame);
 }
 
+// A peer's once-a-second report to the session, for the choker.
+struct peer_rates {
+  peer_key key = 0;
+  double from_peer = 0;           // payload bytes/s it sends us
+  double to_peer = 0;             // payload bytes/s we send it
+  std::int64_t uploaded = 0;      // payload bytes sent since the last report
+  bool interested = false;        // it wants our data
+  bool snubbed = false;           // it unchoked us yet sent nothing for 60 s
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, peer_rates& x) {
+  return f(caf::meta::type_name("peer_rates"), x.key, x.from_peer, x.to_peer, x.uploaded, x.interested, x.snubbed);
+}
+
 // The session's view of the swarm.
 struct swarm_stats {
   std::uint32_t peers_connected = 0;
@@ -94,11 +108,12 @@ struct swarm_stats {
   std::uint32_t peer_restarts = 0;
   std::int64_t seeders = -1;
   std::int64_t leechers = -1;
+  std::int64_t bytes_uploaded = 0;
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, swarm_stats& x) {
   return f(caf::meta::type_name("swarm_stats"), x.peers_connected, x.peers_known, x.peers_banned,
-           x.peer_restarts, x.seeders, x.leechers);
+           x.peer_restarts, x.seeders, x.leechers, x.bytes_uploaded);
 }
 
 } // namespace actorrent

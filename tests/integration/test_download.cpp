@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include <fstream>
+#include <memory>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -157,6 +158,50 @@ BOOST_AUTO_TEST_CASE(disk_errors_stop_with_one_clear_message) {
   BOOST_TEST(r.err.find("error: disk: cannot") != std::string::npos, r.err);
   BOOST_TEST(r.err.find("/file/sub") != std::string::npos, r.err);
   BOOST_TEST(r.err.find("Not a directory") != std::string::npos, r.err);
+}
+
+namespace {
+// An actorrent seeding `s`'s payload; returns once it reports being complete.
+std::unique_ptr<test::child_process> start_seeder(const test::swarm& s) {
+  auto p = std::make_unique<test::child_process>(
+      std::vector<std::string>{binary, "--json", "-p", "0", s.torrent(), "-d", s.source_dir()});
+  while (auto line = p->read_line(30s)) {
+    const auto j = nlohmann::json::parse(*line);
+    if (!j.value("checking", false) && j.value("progress", 0.0) >= 1.0) return p;
+  }
+  BOOST_FAIL("the seeder never became complete: " << p->stderr_text());
+  return p;
+}
+
+// Stops a seeder with SIGINT; returns its last status line.
+nlohmann::json stop_seeder(test::child_process& p) {
+  p.signal(SIGINT);
+  nlohmann::json last;
+  while (auto line = p.read_line(10s)) last = nlohmann::json::parse(*line);
+  BOOST_TEST(p.wait(10s).value_or(-2) == 130);
+  return last;
+}
+} // namespace
+
+BOOST_AUTO_TEST_CASE(seeds_a_multi_file_torrent_to_a_libtorrent_leecher) {
+  test::swarm s("--size-kib 65536 --files 30 --piece-kib 64 --seeders 0");
+  auto seeder = start_seeder(s);
+  const auto dir = s.new_download_dir("lt");
+  BOOST_TEST(s.leech_with_libtorrent(dir));
+  BOOST_TEST(s.verify(dir));
+  const auto last = stop_seeder(*seeder);
+  BOOST_TEST((last["bytes_uploaded"].get<std::int64_t>() >= std::int64_t{64} << 20));
+}
+
+BOOST_AUTO_TEST_CASE(actorrent_leecher_downloads_from_an_actorrent_seeder) {
+  test::swarm s("--size-kib 32768 --seeders 0");
+  auto seeder = start_seeder(s);
+  const auto dir = s.new_download_dir("dl");
+  const auto r = run_actorrent({s.torrent(), "-d", dir});
+  BOOST_TEST_INFO(r.err);
+  BOOST_TEST(r.exit_code == 0);
+  BOOST_TEST(s.verify(dir));
+  stop_seeder(*seeder);
 }
 
 BOOST_AUTO_TEST_CASE(https_tracker_with_ca_file) {

@@ -28,6 +28,13 @@ public:
   std::string torrent() const { return meta_["torrent"]; }
   std::string name() const { return meta_["name"]; }
   std::string tls_pem() const { return meta_.value("tls_pem", ""); }
+  std::string work() const { return work_; }
+  // The complete payload, for a seeder of our own.
+  std::string source_dir() const { return work_ + "/src"; }
+  // libtorrent downloads into `dir`; true when it finished within the limit.
+  bool leech_with_libtorrent(const std::string& dir, int timeout_s = 120) const {
+    return run("leech-libtorrent " + work_ + " " + dir + " --timeout " + std::to_string(timeout_s)) == 0;
+  }
   // A fresh, empty download directory inside the swarm's work directory.
   std::string new_download_dir(const std::string& name) const {
     const std::string d = dir_.path + "/" + name;

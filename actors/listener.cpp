@@ -1,0 +1,65 @@
+#include "actors/listener.hpp"
+
+#include <caf/all.hpp>
+#include <caf/io/all.hpp>
+#include <spdlog/spdlog.h>
+
+#include "actors/peer.hpp"
+
+namespace actorrent {
+
+namespace {
+
+// Keys of incoming peers live in their own range, apart from the session's.
+constexpr peer_key first_incoming_key = peer_key{1} << 40;
+
+struct listener_state {
+  context_ptr ctx;
+  scheduler_actor scheduler;
+  disk_actor disk;
+  caf::actor_addr session;
+  bitfield have;
+  peer_key next_key = first_incoming_key;
+  static inline const char* name = "listener";
+};
+
+caf::behavior listener_behavior(caf::io::stateful_broker<listener_state>* self, context_ptr ctx,
+                                scheduler_actor scheduler, disk_actor disk, caf::actor session, bitfield have) {
+  auto& st = self->state;
+  st.ctx = std::move(ctx);
+  st.scheduler = std::move(scheduler);
+  st.disk = std::move(disk);
+  st.session = session.address();
+  st.have = std::move(have);
+  return {
+      [=](caf::io::new_connection_msg& m) {
+        auto& s = self->state;
+        std::string host = self->remote_addr(m.handle);
+        if (host.rfind("::ffff:", 0) == 0 && host.find('.') != std::string::npos) host.erase(0, 7); // IPv4 on a dual-stack socket
+        const peer_address from{host, self->remote_port(m.handle)};
+        const peer_key key = s.next_key++;
+        peer_setup setup{s.ctx, key, from, s.scheduler, s.disk, s.session, s.have};
+        caf::actor peer = fork_incoming_peer(self, m.handle, std::move(setup));
+        spdlog::debug("incoming connection from {}", from.to_string());
+        if (auto owner = caf::actor_cast<caf::actor>(s.session))
+          caf::anon_send(owner, msg::join_atom::value, key, peer, from);
+        else
+          caf::anon_send_exit(peer, caf::exit_reason::user_shutdown);
+      },
+      [=](caf::io::acceptor_closed_msg&) { self->quit(); },
+      [=](msg::have_atom, std::uint32_t piece) {
+        if (piece < self->state.have.size()) self->state.have.set(piece);
+      },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_listener(caf::actor_system& sys, std::uint16_t& port, context_ptr ctx, scheduler_actor scheduler,
+                          disk_actor disk, caf::actor session, bitfield have) {
+  auto res = sys.middleman().spawn_server(listener_behavior, port, std::move(ctx), std::move(scheduler), std::move(disk),
+                                          std::move(session), std::move(have));
+  return res ? *res : caf::actor{};
+}
+
+} // namespace actorrent
