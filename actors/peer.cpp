@@ -40,7 +40,6 @@ struct peer_state {
   caf::io::connection_handle hdl;
   wire::frame_parser parser{wire::frame_parser::start::with_handshake};
   bool handshake_done = false;
-  bool first_message_seen = false;
   bool closing = false;
   bitfield remote_has;
   bool peer_choking = true;
@@ -215,13 +214,12 @@ void on_request(broker_ptr self, const wire::request& m) {
 void on_message(broker_ptr self, const wire::message& msg) {
   auto& st = self->state;
   const std::uint32_t pieces = st.setup.ctx->torrent.piece_count();
-  const bool first = !st.first_message_seen && !std::holds_alternative<wire::keep_alive>(msg);
-  if (first) st.first_message_seen = true;
   std::visit(
       [&](const auto& m) {
         using T = std::decay_t<decltype(m)>;
         if constexpr (std::is_same_v<T, wire::bitfield>) {
-          if (!first) return close_with(self, peer_exit::protocol_error, "bitfield after other messages");
+          // BEP 3 wants the bitfield first, but aria2 sends it after 'interested' once it
+          // has pieces; like libtorrent we accept a late one, which replaces the set.
           auto bf = bitfield::from_wire(m.bytes, pieces);
           if (!bf) return close_with(self, peer_exit::protocol_error, "bitfield of the wrong size or with spare bits set");
           st.remote_has = std::move(*bf);

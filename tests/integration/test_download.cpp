@@ -193,6 +193,15 @@ BOOST_AUTO_TEST_CASE(seeds_a_multi_file_torrent_to_a_libtorrent_leecher) {
   BOOST_TEST((last["bytes_uploaded"].get<std::int64_t>() >= std::int64_t{64} << 20));
 }
 
+BOOST_AUTO_TEST_CASE(aria2_downloads_from_an_actorrent_seeder) {
+  test::swarm s("--size-kib 16384 --files 5 --seeders 0");
+  auto seeder = start_seeder(s);
+  const auto dir = s.new_download_dir("aria2");
+  BOOST_TEST(s.leech_with_aria2(dir));
+  BOOST_TEST(s.verify(dir));
+  stop_seeder(*seeder);
+}
+
 BOOST_AUTO_TEST_CASE(actorrent_leecher_downloads_from_an_actorrent_seeder) {
   test::swarm s("--size-kib 32768 --seeders 0");
   auto seeder = start_seeder(s);

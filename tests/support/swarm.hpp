@@ -35,6 +35,9 @@ public:
   bool leech_with_libtorrent(const std::string& dir, int timeout_s = 120) const {
     return run("leech-libtorrent " + work_ + " " + dir + " --timeout " + std::to_string(timeout_s)) == 0;
   }
+  bool leech_with_aria2(const std::string& dir, int timeout_s = 120) const {
+    return run("leech-aria2 " + work_ + " " + dir + " --timeout " + std::to_string(timeout_s)) == 0;
+  }
   // A fresh, empty download directory inside the swarm's work directory.
   std::string new_download_dir(const std::string& name) const {
     const std::string d = dir_.path + "/" + name;
