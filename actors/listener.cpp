@@ -31,6 +31,13 @@ caf::behavior listener_behavior(caf::io::stateful_broker<listener_state>* self, 
   st.disk = std::move(disk);
   st.session = session.address();
   st.have = std::move(have);
+  // A broker object may outlive its actor in CAF 0.17: never let it pin the
+  // disk writer's thread (the process would not exit).
+  self->set_exit_handler([self](caf::exit_msg& m) {
+    self->state.scheduler = nullptr;
+    self->state.disk = nullptr;
+    self->quit(m.reason);
+  });
   return {
       [=](caf::io::new_connection_msg& m) {
         auto& s = self->state;

@@ -81,11 +81,21 @@ void report_rates(broker_ptr self) {
   st.uploaded_unreported = 0;
 }
 
+// CAF 0.17 may keep a closed broker object alive for a while (longer than
+// the process, ASan shows); it must not pin the disk writer's or scheduler's
+// thread through our handles, or the actor system never shuts down.
+void release_handles(broker_ptr self) {
+  self->state.setup.scheduler = nullptr;
+  self->state.setup.disk = nullptr;
+  self->state.upload_queue.clear();
+}
+
 void close_with(broker_ptr self, peer_exit why, const std::string& detail) {
   auto& st = self->state;
   if (st.closing) return;
   st.closing = true;
   report_rates(self); // the last bytes count too
+  release_handles(self);
   spdlog::debug("peer {}: {}", st.setup.address.to_string(), detail);
   self->close(st.hdl);
   self->quit(make_peer_error(why, detail));
@@ -271,6 +281,7 @@ void guarded(broker_ptr self, F&& handler) {
     if (st.closing) return;
     st.closing = true;
     spdlog::debug("peer {}: failed: {}", st.setup.address.to_string(), e.what());
+    release_handles(self);
     self->close(st.hdl);
     self->quit(caf::make_error(caf::sec::runtime_error, std::string(e.what())));
   }
@@ -332,6 +343,13 @@ caf::behavior peer_behavior(broker_ptr self, peer_setup setup, caf::io::connecti
   st.started = st.last_received = st.last_sent = clock::now();
   st.faults = fault_injector(st.setup.ctx->options.faults, st.setup.key);
   st.hdl = hdl;
+  // Stopped by the session (shutdown, ban): let go of other actors first.
+  self->set_exit_handler([self](caf::exit_msg& m) {
+    self->state.closing = true;
+    release_handles(self);
+    self->close(self->state.hdl);
+    self->quit(m.reason);
+  });
   self->configure_read(st.hdl, caf::io::receive_policy::at_most(64 * 1024));
   wire::handshake hs;
   hs.info_hash = st.setup.ctx->torrent.info_hash;

@@ -1,6 +1,10 @@
 #include "main/download_command.hpp"
 
 #include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
 #include <csignal>
 #include <pthread.h>
 #include <thread>
@@ -58,8 +62,9 @@ int run_download(const download_options& options) {
   const unsigned threads = options.threads ? options.threads : std::max(2u, std::thread::hardware_concurrency());
   cfg.set("scheduler.max-threads", static_cast<size_t>(threads));
   int exit_code = 1;
+  auto system = std::make_unique<caf::actor_system>(cfg);
   {
-    caf::actor_system sys{cfg};
+    caf::actor_system& sys = *system;
     caf::scoped_actor self{sys};
     caf::actor session = spawn_session(sys, ctx);
     self->monitor(session);
@@ -85,6 +90,17 @@ int run_download(const download_options& options) {
     pthread_kill(signal_thread.native_handle(), SIGTERM);
     signal_thread.join();
   }
+  // The session is down: data is flushed and the resume file saved. CAF 0.17
+  // can wait forever in ~actor_system for a detached actor that a lingering
+  // broker still references (seen after several peers were dropped for
+  // hostile input), so its teardown gets a deadline.
+  std::thread([exit_code] {
+    std::this_thread::sleep_for(std::chrono::seconds(3));
+    spdlog::debug("actor system teardown stuck: exiting anyway");
+    std::fflush(nullptr);
+    std::_Exit(exit_code);
+  }).detach();
+  system.reset();
   curl_global_cleanup();
   return exit_code;
 }

@@ -2,7 +2,11 @@
 // a real opentracker, all on 127.0.0.1.
 #include <boost/test/unit_test.hpp>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include <fstream>
@@ -12,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/support/child_process.hpp"
+#include "tests/support/process.hpp"
 #include "tests/support/swarm.hpp"
 
 using namespace actorrent;
@@ -162,9 +167,9 @@ BOOST_AUTO_TEST_CASE(disk_errors_stop_with_one_clear_message) {
 
 namespace {
 // An actorrent seeding `s`'s payload; returns once it reports being complete.
-std::unique_ptr<test::child_process> start_seeder(const test::swarm& s) {
+std::unique_ptr<test::child_process> start_seeder(const test::swarm& s, std::uint16_t port = 0) {
   auto p = std::make_unique<test::child_process>(
-      std::vector<std::string>{binary, "--json", "-p", "0", s.torrent(), "-d", s.source_dir()});
+      std::vector<std::string>{binary, "--json", "-p", std::to_string(port), s.torrent(), "-d", s.source_dir()});
   while (auto line = p->read_line(30s)) {
     const auto j = nlohmann::json::parse(*line);
     if (!j.value("checking", false) && j.value("progress", 0.0) >= 1.0) return p;
@@ -191,6 +196,34 @@ BOOST_AUTO_TEST_CASE(seeds_a_multi_file_torrent_to_a_libtorrent_leecher) {
   BOOST_TEST(s.verify(dir));
   const auto last = stop_seeder(*seeder);
   BOOST_TEST((last["bytes_uploaded"].get<std::int64_t>() >= std::int64_t{64} << 20));
+}
+
+std::uint16_t free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  ::close(fd);
+  return ntohs(a.sin_port);
+}
+
+BOOST_AUTO_TEST_CASE(bad_requests_drop_the_peer_and_seeding_goes_on) {
+  test::swarm s("--size-kib 8192 --seeders 0");
+  const auto port = free_port();
+  auto seeder = start_seeder(s, port);
+  for (const char* mode : {"out-of-range", "oversized", "past-the-end", "flood"}) {
+    const auto r = test::run_process({ACTORRENT_PYTHON, std::string(ACTORRENT_FIXTURES) + "/hostile_leecher.py",
+                                      s.torrent(), std::to_string(port), mode});
+    BOOST_TEST(r.out == "dropped\n", mode << ": " << r.out << r.err);
+  }
+  // The seeder is unharmed: an honest leecher still gets everything.
+  const auto dir = s.new_download_dir("lt");
+  BOOST_TEST(s.leech_with_libtorrent(dir));
+  BOOST_TEST(s.verify(dir));
+  stop_seeder(*seeder);
 }
 
 BOOST_AUTO_TEST_CASE(aria2_downloads_from_an_actorrent_seeder) {
