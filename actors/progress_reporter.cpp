@@ -8,21 +8,13 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "protocol/units.hpp"
+
 namespace actorrent {
 
 namespace {
 
 using clock = std::chrono::steady_clock;
-
-std::string size_text(double bytes) {
-  static constexpr const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-  int u = 0;
-  while (bytes >= 1024 && u < 4) {
-    bytes /= 1024;
-    ++u;
-  }
-  return fmt::format(u == 0 ? "{:.0f} {}" : "{:.1f} {}", bytes, units[u]);
-}
 
 std::string eta_text(double seconds) {
   if (seconds < 0 || seconds > 99 * 3600) return "--";
@@ -57,8 +49,8 @@ double eta_seconds(const download_stats& d, double rate) {
 std::string status_line(const download_stats& d, const swarm_stats& s, double rate) {
   const double pct = d.bytes_total ? 100.0 * static_cast<double>(d.bytes_have) / static_cast<double>(d.bytes_total) : 100;
   std::string line = fmt::format("[{:5.1f}%] {} / {}  down {}/s  peers {}/{}  ETA {}", pct,
-                                 size_text(static_cast<double>(d.bytes_have)), size_text(static_cast<double>(d.bytes_total)),
-                                 size_text(rate), s.peers_connected, s.peers_known, eta_text(eta_seconds(d, rate)));
+                                 human_size(d.bytes_have), human_size(d.bytes_total),
+                                 human_size(static_cast<std::int64_t>(rate)), s.peers_connected, s.peers_known, eta_text(eta_seconds(d, rate)));
   // Near the end, say what is still missing: nobody likes a silent "99%".
   const std::uint32_t left = d.pieces_total - d.pieces_have;
   if (left > 0 && (d.endgame || left <= 8))

@@ -14,18 +14,6 @@ std::string printable(std::string_view text) {
   return out;
 }
 
-std::string human_size(std::int64_t bytes) {
-  static constexpr const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
-  if (bytes < 1024) return fmt::format("{} B", bytes);
-  double v = static_cast<double>(bytes);
-  int unit = 0;
-  while (v >= 1024 && unit < 5) {
-    v /= 1024;
-    ++unit;
-  }
-  return fmt::format(v >= 100 ? "{:.1f} {}" : "{:.2f} {}", v, units[unit]);
-}
-
 std::optional<metainfo> load_torrent_or_report(const std::string& path) {
   try {
     return load_metainfo(path);

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "protocol/metainfo.hpp"
+#include "protocol/units.hpp"
 
 namespace actorrent::cli {
 
@@ -14,8 +15,6 @@ namespace actorrent::cli {
 // drive the terminal.
 std::string printable(std::string_view text);
 
-// "976.6 KiB", "1.00 GiB": binary units, three significant digits.
-std::string human_size(std::int64_t bytes);
 
 // Loads a .torrent for a command; on failure prints the one-line error
 // ("actorrent: bad torrent 'PATH': REASON") and returns nothing (exit code 2).
