@@ -8,6 +8,7 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
+#include "protocol/piece_cache.hpp"
 #include "protocol/sha1.hpp"
 #include "protocol/smart_ban.hpp"
 #include "protocol/storage.hpp"
@@ -17,6 +18,7 @@ namespace actorrent {
 namespace {
 
 constexpr auto flush_interval = std::chrono::seconds(2);
+constexpr std::size_t read_cache_bytes = 8 << 20; // whole pieces kept for uploads
 
 struct piece_assembly {
   sha1_hasher hasher;
@@ -33,6 +35,7 @@ struct disk_state {
   std::unordered_map<std::uint32_t, piece_assembly> pieces;
   std::vector<std::uint32_t> unflushed; // verified, written, not yet fdatasync'ed
   smart_ban culprits;
+  piece_cache read_cache{read_cache_bytes};
   scheduler_actor scheduler;
   caf::actor session;
   resume_actor resume;
@@ -111,6 +114,21 @@ void write_block(self_ptr self, block_data& b) {
   if (a.received_count == a.received.size()) finish_piece(self, b.piece, a);
 }
 
+// Serves a block of a verified piece: the whole piece is read once into the
+// cache (one pread, not one per block), unless it is too big to cache.
+void read_block(disk_state& st, const block_ref& b, char* out) {
+  auto piece = st.read_cache.find(b.piece);
+  if (!piece) {
+    if (st.store->map().geometry().piece_size(b.piece) > read_cache_bytes / 4) {
+      st.store->read(b.piece, b.begin, out, b.length);
+      return;
+    }
+    piece = std::make_shared<const std::string>(st.store->read_piece(b.piece));
+    st.read_cache.insert(b.piece, piece);
+  }
+  std::copy_n(piece->data() + b.begin, b.length, out);
+}
+
 void flush_now(self_ptr self) {
   auto& st = self->state;
   if (st.failed || st.unflushed.empty()) return;
@@ -157,7 +175,7 @@ disk_actor::behavior_type disk_behavior(self_ptr self, context_ptr ctx, bitfield
           return caf::make_error(caf::sec::invalid_argument, std::string("not a block we can serve"));
         std::vector<char> out(b.length);
         try {
-          s.store->read(b.piece, b.begin, out.data(), b.length);
+          read_block(s, b, out.data());
         } catch (const storage_error& e) {
           report_fatal(self, e.what());
           return caf::make_error(caf::sec::runtime_error, std::string(e.what()));

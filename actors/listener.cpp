@@ -19,23 +19,27 @@ struct listener_state {
   disk_actor disk;
   caf::actor_addr session;
   bitfield have;
+  upload_gate_actor upload_gate;
   peer_key next_key = first_incoming_key;
   static inline const char* name = "listener";
 };
 
 caf::behavior listener_behavior(caf::io::stateful_broker<listener_state>* self, context_ptr ctx,
-                                scheduler_actor scheduler, disk_actor disk, caf::actor session, bitfield have) {
+                                scheduler_actor scheduler, disk_actor disk, caf::actor session, bitfield have,
+                                upload_gate_actor upload_gate) {
   auto& st = self->state;
   st.ctx = std::move(ctx);
   st.scheduler = std::move(scheduler);
   st.disk = std::move(disk);
   st.session = session.address();
   st.have = std::move(have);
+  st.upload_gate = std::move(upload_gate);
   // A broker object may outlive its actor in CAF 0.17: never let it pin the
   // disk writer's thread (the process would not exit).
   self->set_exit_handler([self](caf::exit_msg& m) {
     self->state.scheduler = nullptr;
     self->state.disk = nullptr;
+    self->state.upload_gate = nullptr;
     self->quit(m.reason);
   });
   return {
@@ -45,7 +49,7 @@ caf::behavior listener_behavior(caf::io::stateful_broker<listener_state>* self, 
         if (host.rfind("::ffff:", 0) == 0 && host.find('.') != std::string::npos) host.erase(0, 7); // IPv4 on a dual-stack socket
         const peer_address from{host, self->remote_port(m.handle)};
         const peer_key key = s.next_key++;
-        peer_setup setup{s.ctx, key, from, s.scheduler, s.disk, s.session, s.have};
+        peer_setup setup{s.ctx, key, from, s.scheduler, s.disk, s.session, s.have, s.upload_gate};
         caf::actor peer = fork_incoming_peer(self, m.handle, std::move(setup));
         spdlog::debug("incoming connection from {}", from.to_string());
         if (auto owner = caf::actor_cast<caf::actor>(s.session))
@@ -63,9 +67,9 @@ caf::behavior listener_behavior(caf::io::stateful_broker<listener_state>* self, 
 } // namespace
 
 caf::actor spawn_listener(caf::actor_system& sys, std::uint16_t& port, context_ptr ctx, scheduler_actor scheduler,
-                          disk_actor disk, caf::actor session, bitfield have) {
+                          disk_actor disk, caf::actor session, bitfield have, upload_gate_actor upload_gate) {
   auto res = sys.middleman().spawn_server(listener_behavior, port, std::move(ctx), std::move(scheduler), std::move(disk),
-                                          std::move(session), std::move(have));
+                                          std::move(session), std::move(have), std::move(upload_gate));
   return res ? *res : caf::actor{};
 }
 

@@ -16,6 +16,6 @@ namespace actorrent {
 // Listens on `port` (0: any free port; the port used is written back).
 // Returns an invalid handle if the port cannot be opened.
 caf::actor spawn_listener(caf::actor_system& sys, std::uint16_t& port, context_ptr ctx, scheduler_actor scheduler,
-                          disk_actor disk, caf::actor session, bitfield have);
+                          disk_actor disk, caf::actor session, bitfield have, upload_gate_actor upload_gate);
 
 } // namespace actorrent

@@ -87,6 +87,7 @@ void report_rates(broker_ptr self) {
 void release_handles(broker_ptr self) {
   self->state.setup.scheduler = nullptr;
   self->state.setup.disk = nullptr;
+  self->state.setup.upload_gate = nullptr;
   self->state.upload_queue.clear();
 }
 
@@ -110,6 +111,8 @@ void flush_out(broker_ptr self) {
   self->flush(st.hdl);
   st.last_sent = clock::now();
 }
+
+void pump_uploads(broker_ptr self);
 
 void update_interest(broker_ptr self) {
   auto& st = self->state;
@@ -179,29 +182,48 @@ void on_block(broker_ptr self, const wire::piece& m) {
   self->send(st.setup.scheduler, msg::block_atom::value, st.setup.key, b);
 }
 
-// Serves queued requests through the disk writer, a few reads at a time.
+void read_and_send(broker_ptr self, block_ref b) {
+  self->request(self->state.setup.disk, std::chrono::seconds(30), msg::read_atom::value, b)
+      .then(
+          [=](std::vector<char>& data) {
+            auto& s = self->state;
+            --s.reads_in_flight;
+            if (s.closing || s.am_choking) return;
+            wire::append_piece(s.out, b.piece, b.begin, std::string_view(data.data(), data.size()));
+            s.up_this_tick += b.length;
+            s.uploaded_unreported += b.length;
+            pump_uploads(self);
+            flush_out(self);
+          },
+          [=](caf::error&) {
+            --self->state.reads_in_flight;
+            pump_uploads(self);
+          });
+}
+
+// Serves queued requests through the disk writer, a few reads at a time,
+// each first cleared by the upload gate when there is an upload limit.
 void pump_uploads(broker_ptr self) {
   auto& st = self->state;
   while (!st.closing && !st.am_choking && st.reads_in_flight < reads_in_flight_max && !st.upload_queue.empty()) {
     const block_ref b = st.upload_queue.front();
     st.upload_queue.pop_front();
     ++st.reads_in_flight;
-    self->request(st.setup.disk, std::chrono::seconds(30), msg::read_atom::value, b)
+    if (!st.setup.upload_gate) {
+      read_and_send(self, b);
+      continue;
+    }
+    self->request(st.setup.upload_gate, caf::infinite, msg::grant_atom::value, b.length)
         .then(
-            [=](std::vector<char>& data) {
+            [=](msg::grant_atom) {
               auto& s = self->state;
-              --s.reads_in_flight;
-              if (s.closing || s.am_choking) return;
-              wire::append_piece(s.out, b.piece, b.begin, std::string_view(data.data(), data.size()));
-              s.up_this_tick += b.length;
-              s.uploaded_unreported += b.length;
-              pump_uploads(self);
-              flush_out(self);
+              if (s.closing || s.am_choking) {
+                --s.reads_in_flight;
+                return;
+              }
+              read_and_send(self, b);
             },
-            [=](caf::error&) {
-              --self->state.reads_in_flight;
-              pump_uploads(self);
-            });
+            [=](caf::error&) { --self->state.reads_in_flight; });
   }
 }
 
@@ -302,6 +324,9 @@ void on_data(broker_ptr self, const std::vector<char>& buf) {
       if (hs->id == st.setup.ctx->self_id) return close_with(self, peer_exit::self_connection, "connected to ourselves");
       st.handshake_done = true;
       spdlog::debug("peer {}: handshake from {}", st.setup.address.to_string(), describe_peer_id(hs->id));
+      // The session drops a second connection to the same peer.
+      if (auto session = caf::actor_cast<caf::actor>(st.setup.session))
+        caf::anon_send(session, msg::hello_atom::value, st.setup.key, std::string(hs->id.begin(), hs->id.end()));
       continue;
     }
     const auto r = wire::decode_message(item->bytes);

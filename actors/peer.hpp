@@ -6,7 +6,8 @@
 //   (have_atom, uint32_t)     from the session: we verified a piece
 //   (want_atom)               from the scheduler: ask again, the disk caught up
 //   (choke_atom) / (unchoke_atom)  from the session's choker: may it download from us
-// and sends the session (rate_atom, peer_rates) once a second.
+// and sends the session (hello_atom, peer_key, peer id bytes) after the
+// handshake and (rate_atom, peer_rates) once a second.
 // It exits with a peer_exit reason (see below) or, if it throws, with CAF's
 // runtime_error; the session tells them apart.
 #include <string>
@@ -30,6 +31,7 @@ struct peer_setup {
   disk_actor disk;
   caf::actor_addr session; // weak: rate reports; never keeps the session alive
   bitfield our_have;
+  upload_gate_actor upload_gate; // null: no upload limit
 };
 
 enum class peer_exit : std::uint8_t {
@@ -38,6 +40,7 @@ enum class peer_exit : std::uint8_t {
   protocol_error = 3, // malformed or hostile input: worth a ban
   wrong_torrent = 4,  // another info-hash
   self_connection = 5,
+  duplicate = 6,      // a second connection to a peer we already talk to
 };
 
 caf::atom_value peer_error_category();

@@ -21,6 +21,7 @@
 #include "actors/resume_keeper.hpp"
 #include "actors/scheduler.hpp"
 #include "actors/tracker.hpp"
+#include "actors/upload_gate.hpp"
 #include "protocol/choker.hpp"
 #include "protocol/resume_data.hpp"
 
@@ -61,6 +62,7 @@ struct session_state {
   resume_actor resume_keeper;
   tracker_actor tracker;
   progress_actor progress;
+  upload_gate_actor upload_gate; // only with --max-upload-rate
   caf::actor listener;
   choker choke_policy;
   std::unordered_map<peer_key, peer_rates> rates;           // latest report of each peer
@@ -72,12 +74,14 @@ struct session_state {
   std::map<std::string, known_peer> known;               // by "host:port"
   std::unordered_map<caf::actor_addr, std::string> peer_of; // peer actor -> address key
   std::unordered_map<peer_key, caf::actor> peers;
+  std::unordered_map<std::string, peer_key> key_of_id; // remote peer id -> its connection
+  std::unordered_map<peer_key, std::string> id_of_key;
   peer_key next_key = 1;
   std::int64_t bytes_have = 0;
   std::int64_t downloaded_before = 0; // from earlier runs (resume file)
   std::int64_t downloaded_now = 0;    // verified this run
   std::int64_t seeders = -1, leechers = -1;
-  std::uint32_t restarts = 0, banned = 0;
+  std::uint32_t restarts = 0, banned = 0, duplicates = 0;
   std::string last_tracker_problem;
   bool said_no_peers = false;
   bool started = false;
@@ -121,7 +125,7 @@ void stop(self_ptr self, int code, const std::string& why) {
     auto& s = self->state;
     for (caf::actor a : {caf::actor_cast<caf::actor>(s.scheduler), caf::actor_cast<caf::actor>(s.disk),
                          caf::actor_cast<caf::actor>(s.resume_keeper), caf::actor_cast<caf::actor>(s.tracker),
-                         caf::actor_cast<caf::actor>(s.progress)})
+                         caf::actor_cast<caf::actor>(s.progress), caf::actor_cast<caf::actor>(s.upload_gate)})
       if (a) self->send_exit(a, caf::exit_reason::user_shutdown);
     self->quit(exit_with(code));
   };
@@ -161,6 +165,10 @@ void forget_peer(self_ptr self, const caf::actor_addr& who, const caf::error& re
   st.rates.erase(p.key);
   st.joined_at.erase(p.key);
   st.unchoked.erase(std::remove(st.unchoked.begin(), st.unchoked.end(), p.key), st.unchoked.end());
+  if (auto id = st.id_of_key.find(p.key); id != st.id_of_key.end()) {
+    if (auto k = st.key_of_id.find(id->second); k != st.key_of_id.end() && k->second == p.key) st.key_of_id.erase(k);
+    st.id_of_key.erase(id);
+  }
   p.connected = false;
   if (p.incoming) {
     st.known.erase(kp);
@@ -170,7 +178,9 @@ void forget_peer(self_ptr self, const caf::actor_addr& who, const caf::error& re
   const auto now = clock::now();
   if (reason.category() == peer_error_category()) {
     const auto why = static_cast<peer_exit>(reason.code());
-    if (why == peer_exit::protocol_error || why == peer_exit::wrong_torrent || why == peer_exit::self_connection) {
+    if (why == peer_exit::duplicate) {
+      p.next_attempt = now + 5min; // we already talk to it over another connection
+    } else if (why == peer_exit::protocol_error || why == peer_exit::wrong_torrent || why == peer_exit::self_connection) {
       spdlog::info("peer {} banned: {}", p.address.to_string(), describe(reason));
       p.banned_until = now + (why == peer_exit::self_connection ? 24h : ban_time);
       ++st.banned;
@@ -208,7 +218,7 @@ void start_peer(self_ptr self, const std::string& id, int fd) {
   p.connected = true;
   p.failures = 0;
   p.key = st.next_key++;
-  peer_setup setup{st.ctx, p.key, p.address, st.scheduler, st.disk, self->address(), st.have};
+  peer_setup setup{st.ctx, p.key, p.address, st.scheduler, st.disk, self->address(), st.have, st.upload_gate};
   caf::actor peer = spawn_peer(self->home_system(), std::move(setup), fd);
   self->monitor(peer);
   st.peer_of[peer.address()] = id;
@@ -307,6 +317,41 @@ void accept_incoming(self_ptr self, peer_key key, caf::actor peer, const peer_ad
   spdlog::debug("accepted {}", id);
 }
 
+known_peer* known_by_key(session_state& st, peer_key key) {
+  auto peer = st.peers.find(key);
+  if (peer == st.peers.end()) return nullptr;
+  auto addr = st.peer_of.find(peer->second.address());
+  if (addr == st.peer_of.end()) return nullptr;
+  auto kp = st.known.find(addr->second);
+  return kp == st.known.end() ? nullptr : &kp->second;
+}
+
+// A peer finished its handshake: if we already talk to that peer id over
+// another connection, one of the two goes (the same one at both ends).
+void on_hello(self_ptr self, peer_key key, const std::string& id_bytes) {
+  auto& st = self->state;
+  known_peer* newcomer = known_by_key(st, key);
+  if (!newcomer || id_bytes.size() != peer_id{}.size()) return;
+  auto [it, inserted] = st.key_of_id.emplace(id_bytes, key);
+  st.id_of_key[key] = id_bytes;
+  if (inserted || it->second == key) return;
+  known_peer* existing = known_by_key(st, it->second);
+  if (!existing) {
+    it->second = key;
+    return;
+  }
+  peer_id theirs{};
+  std::copy(id_bytes.begin(), id_bytes.end(), theirs.begin());
+  const auto keep = resolve_duplicate(!existing->incoming, !newcomer->incoming, st.ctx->self_id, theirs);
+  const peer_key loser = keep == keep_connection::existing ? key : it->second;
+  spdlog::debug("peer {} is already connected as {}: dropping one connection", newcomer->address.to_string(),
+                existing->address.to_string());
+  it->second = loser == key ? it->second : key;
+  st.id_of_key.erase(loser);
+  ++st.duplicates;
+  self->send_exit(st.peers[loser], make_peer_error(peer_exit::duplicate, "a second connection to the same peer"));
+}
+
 void check_seeding_goals(self_ptr self) {
   auto& st = self->state;
   const auto& o = st.ctx->options;
@@ -349,12 +394,13 @@ void start_download(self_ptr self) {
   st.resume_keeper = spawn_resume_keeper(sys, st.ctx, st.resume);
   st.scheduler = spawn_scheduler(sys, st.ctx, st.have, me);
   st.disk = spawn_disk_writer(sys, st.ctx, st.have, st.scheduler, me, st.resume_keeper);
+  if (st.ctx->options.max_upload_rate > 0) st.upload_gate = spawn_upload_gate(sys, st.ctx->options.max_upload_rate);
   // Listen before the first announce, so the tracker learns the real port.
   const std::uint16_t wanted = st.ctx->options.listen_port;
   std::uint16_t port = wanted;
   for (int attempt = 0; attempt < 20 && port != 0; ++attempt) {
     std::uint16_t bound = port;
-    st.listener = spawn_listener(sys, bound, st.ctx, st.scheduler, st.disk, me, st.have);
+    st.listener = spawn_listener(sys, bound, st.ctx, st.scheduler, st.disk, me, st.have, st.upload_gate);
     if (st.listener) {
       port = bound;
       break;
@@ -529,6 +575,7 @@ caf::behavior session_behavior(self_ptr self, context_ptr ctx) {
       [=](msg::join_atom, peer_key key, caf::actor peer, const peer_address& from) {
         accept_incoming(self, key, std::move(peer), from);
       },
+      [=](msg::hello_atom, peer_key key, const std::string& id) { on_hello(self, key, id); },
       [=](msg::rate_atom, const peer_rates& r) {
         auto& s = self->state;
         s.uploaded_now += r.uploaded;

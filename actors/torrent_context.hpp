@@ -30,6 +30,8 @@ struct engine_options {
   std::int64_t max_disk_backlog = 32 << 20;
   // Download rate limit in bytes/s (0: none), applied to requests handed out.
   std::int64_t max_download_rate = 0;
+  // Upload rate limit in bytes/s (0: none), over all peers (the upload gate).
+  std::int64_t max_upload_rate = 0;
   // Trackers over HTTPS: an extra CA bundle, or no verification at all (tests).
   std::string ca_file;
   bool insecure_tls = false;

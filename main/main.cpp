@@ -96,7 +96,9 @@ int main(int argc, char** argv) {
   unsigned request_timeout = 30;
   app.add_option("--request-timeout", request_timeout, "seconds before a stuck block request is re-assigned")->capture_default_str()->check(CLI::Range(1, 3600));
   unsigned max_down_kib = 0;
-  app.add_option("--max-download-rate", max_down_kib, "download limit in KiB/s (0: none)")->capture_default_str();
+  app.add_option("--max-download-rate", max_down_kib, "download limit in KiB/s (0: none)")->capture_default_str()->check(CLI::Range(0u, 4u << 20));
+  unsigned max_up_kib = 0;
+  app.add_option("--max-upload-rate", max_up_kib, "upload limit in KiB/s over all peers (0: none)")->capture_default_str()->check(CLI::Range(0u, 4u << 20));
   unsigned backlog_mib = 32;
   app.add_option("--disk-backlog", backlog_mib, "MiB received but not yet written before requests pause (bounds memory)")
       ->capture_default_str()->check(CLI::Range(1, 4096));
@@ -154,5 +156,6 @@ int main(int argc, char** argv) {
   eo.request_timeout = std::chrono::seconds(request_timeout);
   eo.max_disk_backlog = static_cast<std::int64_t>(backlog_mib) << 20;
   eo.max_download_rate = static_cast<std::int64_t>(max_down_kib) * 1024;
+  eo.max_upload_rate = static_cast<std::int64_t>(max_up_kib) * 1024;
   return run_download(dl);
 }

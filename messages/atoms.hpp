@@ -33,5 +33,7 @@ using choke_atom = caf::atom_constant<caf::atom("choke")>;
 using unchoke_atom = caf::atom_constant<caf::atom("unchoke")>;
 using rate_atom = caf::atom_constant<caf::atom("rate")>;
 using ban_atom = caf::atom_constant<caf::atom("ban")>;
+using grant_atom = caf::atom_constant<caf::atom("grant")>;
+using hello_atom = caf::atom_constant<caf::atom("hello")>;
 
 } // namespace actorrent::msg

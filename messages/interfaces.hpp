@@ -61,4 +61,9 @@ using progress_actor = caf::typed_actor<
 using checker_actor = caf::typed_actor<
     caf::replies_to<msg::check_atom, std::vector<std::uint32_t>>::with<std::vector<std::uint32_t>>>;
 
+// Upload gate: grants bytes to send at --max-upload-rate, first come first served.
+using upload_gate_actor = caf::typed_actor<
+    caf::replies_to<msg::grant_atom, std::uint32_t>::with<msg::grant_atom>,
+    caf::reacts_to<msg::tick_atom>>;                                 // its own refill timer
+
 } // namespace actorrent

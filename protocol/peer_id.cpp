@@ -59,4 +59,11 @@ std::string describe_peer_id(const peer_id& id) {
   return out;
 }
 
+keep_connection resolve_duplicate(bool existing_outgoing, bool newcomer_outgoing, const peer_id& ours,
+                                  const peer_id& theirs) {
+  if (existing_outgoing == newcomer_outgoing) return keep_connection::existing;
+  const bool keep_ours = ours > theirs; // keep the connection we opened
+  return existing_outgoing == keep_ours ? keep_connection::existing : keep_connection::newcomer;
+}
+
 } // namespace actorrent

@@ -214,7 +214,7 @@ BOOST_AUTO_TEST_CASE(bad_requests_drop_the_peer_and_seeding_goes_on) {
   test::swarm s("--size-kib 8192 --seeders 0");
   const auto port = free_port();
   auto seeder = start_seeder(s, port);
-  for (const char* mode : {"out-of-range", "oversized", "past-the-end", "flood"}) {
+  for (const char* mode : {"out-of-range", "oversized", "past-the-end", "flood", "duplicate"}) {
     const auto r = test::run_process({ACTORRENT_PYTHON, std::string(ACTORRENT_FIXTURES) + "/hostile_leecher.py",
                                       s.torrent(), std::to_string(port), mode});
     BOOST_TEST(r.out == "dropped\n", mode << ": " << r.out << r.err);
