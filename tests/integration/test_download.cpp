@@ -11,6 +11,7 @@
 
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -244,6 +245,107 @@ BOOST_AUTO_TEST_CASE(actorrent_leecher_downloads_from_an_actorrent_seeder) {
   BOOST_TEST(r.exit_code == 0);
   BOOST_TEST(s.verify(dir));
   stop_seeder(*seeder);
+}
+
+namespace {
+// An actorrent run whose --json lines are read as they come.
+struct watched_run {
+  std::unique_ptr<test::child_process> process;
+  nlohmann::json last;
+  std::vector<nlohmann::json> lines;
+  bool complete() const { return !last.is_null() && last.value("progress", 0.0) >= 1.0 && !last.value("checking", false); }
+};
+
+watched_run watch_actorrent(const std::vector<std::string>& args) {
+  std::vector<std::string> argv{binary, "--json", "-p", "0"}; // any free port: tests run in parallel
+  argv.insert(argv.end(), args.begin(), args.end());
+  return watched_run{std::make_unique<test::child_process>(argv), {}, {}};
+}
+
+// Reads every run's new lines until `done()` holds or `limit` passes; false on timeout.
+template <class Done>
+bool poll_runs(std::vector<watched_run*> runs, Done done, std::chrono::seconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    for (auto* r : runs)
+      while (auto line = r->process->read_line(50ms)) {
+        r->last = nlohmann::json::parse(*line);
+        r->lines.push_back(r->last);
+      }
+  }
+  return true;
+}
+
+// Bytes/s of `field` over `window` seconds, starting `settle` seconds after it first moved.
+double rate_over_window(const std::vector<nlohmann::json>& lines, const char* field, double settle, double window) {
+  double first_moved = -1, start_t = -1, start_v = 0;
+  for (const auto& j : lines) {
+    const double t = j.value("elapsed_s", 0.0);
+    const double v = static_cast<double>(j.value(field, std::int64_t{0}));
+    if (first_moved < 0 && v > 0) first_moved = t;
+    if (first_moved >= 0 && start_t < 0 && t >= first_moved + settle) {
+      start_t = t;
+      start_v = v;
+    }
+    if (start_t >= 0 && t >= start_t + window) return (v - start_v) / (t - start_t);
+  }
+  return -1; // the window never closed
+}
+} // namespace
+
+BOOST_AUTO_TEST_CASE(rate_limits_hold_over_a_30_second_window) {
+  // Both limits at once, in two swarms: actorrent uploading to a libtorrent
+  // leecher with --max-upload-rate, and downloading from an unlimited
+  // libtorrent seeder with --max-download-rate. Each must stay within 10% of
+  // the limit over 30 s, while the other side could go 100 times faster.
+  constexpr double limit = 1024 * 1024;
+  constexpr double window = 30, settle = 3;
+  test::swarm up("--size-kib 49152 --seeders 0");
+  test::swarm down("--size-kib 49152 --seeders 1");
+  auto seeder = watch_actorrent({"--max-upload-rate", "1024", up.torrent(), "-d", up.source_dir()});
+  test::child_process lt_leecher(up.libtorrent_leecher_command(up.new_download_dir("lt")));
+  auto leecher = watch_actorrent({"--no-seed", "--max-download-rate", "1024", down.torrent(), "-d", down.new_download_dir("dl")});
+  const auto windows_closed = [&] {
+    return rate_over_window(seeder.lines, "bytes_uploaded", settle, window) >= 0 &&
+           rate_over_window(leecher.lines, "bytes_received", settle, window) >= 0;
+  };
+  BOOST_REQUIRE_MESSAGE(poll_runs({&seeder, &leecher}, windows_closed, 90s),
+                        "no 30-s window of transfer: " << seeder.process->stderr_text() << leecher.process->stderr_text());
+  const double up_rate = rate_over_window(seeder.lines, "bytes_uploaded", settle, window);
+  const double down_rate = rate_over_window(leecher.lines, "bytes_received", settle, window);
+  BOOST_TEST_MESSAGE("upload " << up_rate / 1024 << " KiB/s, download " << down_rate / 1024 << " KiB/s (limit 1024)");
+  BOOST_TEST(up_rate >= 0.9 * limit);
+  BOOST_TEST(up_rate <= 1.1 * limit);
+  BOOST_TEST(down_rate >= 0.9 * limit);
+  BOOST_TEST(down_rate <= 1.1 * limit);
+}
+
+BOOST_AUTO_TEST_CASE(mixed_swarm_of_libtorrent_and_actorrent_leechers_all_finish) {
+  // One libtorrent seeder, slowed to 4 MiB/s so leechers must trade with each
+  // other; two actorrent and two libtorrent leechers start together.
+  test::swarm s("--size-kib 32768 --seeders 1 --seeder-rate-kib 4096");
+  std::vector<std::string> dirs{s.new_download_dir("at1"), s.new_download_dir("at2"), s.new_download_dir("lt1"),
+                                s.new_download_dir("lt2")};
+  auto at1 = watch_actorrent({s.torrent(), "-d", dirs[0]});
+  auto at2 = watch_actorrent({s.torrent(), "-d", dirs[1]});
+  test::child_process lt1(s.libtorrent_leecher_command(dirs[2]));
+  test::child_process lt2(s.libtorrent_leecher_command(dirs[3]));
+  std::optional<int> lt1_code, lt2_code;
+  const auto all_done = [&] {
+    if (!lt1_code) lt1_code = lt1.wait(0ms);
+    if (!lt2_code) lt2_code = lt2.wait(0ms);
+    return at1.complete() && at2.complete() && lt1_code && lt2_code;
+  };
+  BOOST_TEST(poll_runs({&at1, &at2}, all_done, 120s));
+  BOOST_TEST(lt1_code.value_or(-2) == 0);
+  BOOST_TEST(lt2_code.value_or(-2) == 0);
+  // The actorrent leechers stayed to seed; now stop them and read their totals.
+  const auto up1 = stop_seeder(*at1.process)["bytes_uploaded"].get<std::int64_t>();
+  const auto up2 = stop_seeder(*at2.process)["bytes_uploaded"].get<std::int64_t>();
+  BOOST_TEST_MESSAGE("actorrent leechers uploaded " << up1 << " and " << up2 << " bytes");
+  BOOST_TEST(up1 + up2 > 0); // they traded, not just took
+  for (const auto& d : dirs) BOOST_TEST(s.verify(d), d);
 }
 
 BOOST_AUTO_TEST_CASE(https_tracker_with_ca_file) {

@@ -7,6 +7,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -34,6 +35,11 @@ public:
   // libtorrent downloads into `dir`; true when it finished within the limit.
   bool leech_with_libtorrent(const std::string& dir, int timeout_s = 120) const {
     return run("leech-libtorrent " + work_ + " " + dir + " --timeout " + std::to_string(timeout_s)) == 0;
+  }
+  // The same leecher as a command line, to run in the background (test::child_process).
+  std::vector<std::string> libtorrent_leecher_command(const std::string& dir, int timeout_s = 120) const {
+    return {ACTORRENT_PYTHON, std::string(ACTORRENT_FIXTURES) + "/swarm.py", "leech-libtorrent", work_, dir, "--timeout",
+            std::to_string(timeout_s)};
   }
   bool leech_with_aria2(const std::string& dir, int timeout_s = 120) const {
     return run("leech-aria2 " + work_ + " " + dir + " --timeout " + std::to_string(timeout_s)) == 0;
