@@ -8,7 +8,7 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
-#include "protocol/piece_cache.hpp"
+#include "protocol/block_cache.hpp"
 #include "protocol/sha1.hpp"
 #include "protocol/smart_ban.hpp"
 #include "protocol/storage.hpp"
@@ -18,7 +18,7 @@ namespace actorrent {
 namespace {
 
 constexpr auto flush_interval = std::chrono::seconds(2);
-constexpr std::size_t read_cache_bytes = 8 << 20; // whole pieces kept for uploads
+constexpr std::size_t read_cache_bytes = 4 << 20; // recently served blocks
 
 struct piece_assembly {
   sha1_hasher hasher;
@@ -35,7 +35,7 @@ struct disk_state {
   std::unordered_map<std::uint32_t, piece_assembly> pieces;
   std::vector<std::uint32_t> unflushed; // verified, written, not yet fdatasync'ed
   smart_ban culprits;
-  piece_cache read_cache{read_cache_bytes};
+  block_cache read_cache{read_cache_bytes};
   scheduler_actor scheduler;
   caf::actor session;
   resume_actor resume;
@@ -114,19 +114,17 @@ void write_block(self_ptr self, block_data& b) {
   if (a.received_count == a.received.size()) finish_piece(self, b.piece, a);
 }
 
-// Serves a block of a verified piece: the whole piece is read once into the
-// cache (one pread, not one per block), unless it is too big to cache.
+// Serves a block of a verified piece, from the cache when another peer
+// asked for it a moment ago.
 void read_block(disk_state& st, const block_ref& b, char* out) {
-  auto piece = st.read_cache.find(b.piece);
-  if (!piece) {
-    if (st.store->map().geometry().piece_size(b.piece) > read_cache_bytes / 4) {
-      st.store->read(b.piece, b.begin, out, b.length);
-      return;
-    }
-    piece = std::make_shared<const std::string>(st.store->read_piece(b.piece));
-    st.read_cache.insert(b.piece, piece);
+  const auto key = block_cache::key_of(b.piece, b.begin);
+  auto cached = st.read_cache.find(key);
+  if (cached && cached->size() == b.length) {
+    std::copy_n(cached->data(), b.length, out);
+    return;
   }
-  std::copy_n(piece->data() + b.begin, b.length, out);
+  st.store->read(b.piece, b.begin, out, b.length);
+  st.read_cache.insert(key, std::make_shared<const std::string>(out, b.length));
 }
 
 void flush_now(self_ptr self) {
