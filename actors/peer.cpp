@@ -60,6 +60,7 @@ struct peer_state {
   std::deque<block_ref> upload_queue;
   std::size_t reads_in_flight = 0;
   std::size_t bad_requests = 0;
+  std::uint32_t refused_unreported = 0;
   std::int64_t up_this_tick = 0;
   std::int64_t uploaded_unreported = 0;
   double up_rate = 0;
@@ -77,8 +78,10 @@ void report_rates(broker_ptr self) {
   const bool snubbed =
       !st.peer_choking && st.am_interested && clock::now() - std::max(st.last_block, st.started) > snub_after;
   caf::anon_send(session, msg::rate_atom::value,
-                 peer_rates{st.setup.key, st.rate, st.up_rate, st.uploaded_unreported, st.peer_interested, snubbed});
+                 peer_rates{st.setup.key, st.rate, st.up_rate, st.uploaded_unreported, st.peer_interested, snubbed,
+                            st.refused_unreported});
   st.uploaded_unreported = 0;
+  st.refused_unreported = 0;
 }
 
 // CAF 0.17 may keep a closed broker object alive for a while (longer than
@@ -229,10 +232,14 @@ void pump_uploads(broker_ptr self) {
 
 void on_request(broker_ptr self, const wire::request& m) {
   auto& st = self->state;
-  if (st.am_choking) return; // BEP 3: requests while choked are dropped
+  if (st.am_choking) { // BEP 3: requests while choked are dropped (they may have crossed our choke)
+    ++st.refused_unreported;
+    return;
+  }
   const bool valid = m.piece < st.setup.our_have.size() && st.setup.our_have.test(m.piece) &&
                      st.geometry.valid_block(m.piece, m.begin, m.length);
   if (!valid) {
+    ++st.refused_unreported;
     if (++st.bad_requests > max_bad_requests)
       close_with(self, peer_exit::protocol_error, "requests blocks we do not have or that do not exist");
     return;

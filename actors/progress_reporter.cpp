@@ -81,6 +81,8 @@ nlohmann::json json_line(const progress_state& st, const download_stats& d, cons
           {"peers_banned", s.peers_banned},
           {"peer_restarts", s.peer_restarts},
           {"bytes_uploaded", s.bytes_uploaded},
+          {"requests_refused", s.requests_refused},
+          {"duplicate_connections", s.duplicate_connections},
           {"seeders", s.seeders},
           {"leechers", s.leechers}};
 }

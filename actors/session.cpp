@@ -69,6 +69,7 @@ struct session_state {
   std::unordered_map<peer_key, clock::time_point> joined_at;
   std::vector<peer_key> unchoked;
   std::int64_t uploaded_now = 0;
+  std::uint64_t requests_refused = 0;
   std::uint64_t ticks = 0;
   clock::time_point completed_at{};
   std::map<std::string, known_peer> known;               // by "host:port"
@@ -579,6 +580,7 @@ caf::behavior session_behavior(self_ptr self, context_ptr ctx) {
       [=](msg::rate_atom, const peer_rates& r) {
         auto& s = self->state;
         s.uploaded_now += r.uploaded;
+        s.requests_refused += r.refused;
         auto& last = s.rates[r.key];
         const bool newly_interested = r.interested && !last.interested;
         last = r;
@@ -595,6 +597,8 @@ caf::behavior session_behavior(self_ptr self, context_ptr ctx) {
         out.seeders = s.seeders;
         out.leechers = s.leechers;
         out.bytes_uploaded = s.resume.uploaded + s.uploaded_now;
+        out.requests_refused = s.requests_refused;
+        out.duplicate_connections = s.duplicates;
         return out;
       },
       [=](msg::verified_atom, std::uint32_t piece) { on_verified(self, piece); },

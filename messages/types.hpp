@@ -94,10 +94,12 @@ struct peer_rates {
   std::int64_t uploaded = 0;      // payload bytes sent since the last report
   bool interested = false;        // it wants our data
   bool snubbed = false;           // it unchoked us yet sent nothing for 60 s
+  std::uint32_t refused = 0;      // requests refused since the last report (bad, or while choked)
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, peer_rates& x) {
-  return f(caf::meta::type_name("peer_rates"), x.key, x.from_peer, x.to_peer, x.uploaded, x.interested, x.snubbed);
+  return f(caf::meta::type_name("peer_rates"), x.key, x.from_peer, x.to_peer, x.uploaded, x.interested, x.snubbed,
+           x.refused);
 }
 
 // The session's view of the swarm.
@@ -109,11 +111,14 @@ struct swarm_stats {
   std::int64_t seeders = -1;
   std::int64_t leechers = -1;
   std::int64_t bytes_uploaded = 0;
+  std::uint64_t requests_refused = 0; // out of range, unheld piece, too long, or while choked
+  std::uint32_t duplicate_connections = 0;
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, swarm_stats& x) {
   return f(caf::meta::type_name("swarm_stats"), x.peers_connected, x.peers_known, x.peers_banned,
-           x.peer_restarts, x.seeders, x.leechers, x.bytes_uploaded);
+           x.peer_restarts, x.seeders, x.leechers, x.bytes_uploaded, x.requests_refused,
+           x.duplicate_connections);
 }
 
 } // namespace actorrent

@@ -224,7 +224,10 @@ BOOST_AUTO_TEST_CASE(bad_requests_drop_the_peer_and_seeding_goes_on) {
   const auto dir = s.new_download_dir("lt");
   BOOST_TEST(s.leech_with_libtorrent(dir));
   BOOST_TEST(s.verify(dir));
-  stop_seeder(*seeder);
+  const auto last = stop_seeder(*seeder);
+  // Three bad modes, each refused 21 times before the peer is dropped; one duplicate.
+  BOOST_TEST(last["requests_refused"].get<int>() >= 63, last.dump());
+  BOOST_TEST(last["duplicate_connections"].get<int>() == 1, last.dump());
 }
 
 BOOST_AUTO_TEST_CASE(aria2_downloads_from_an_actorrent_seeder) {
