@@ -3,11 +3,14 @@
 // order, and reads back from the page cache whatever came out of order.
 #include "actors/disk_writer.hpp"
 
+#include <cerrno>
+#include <thread>
 #include <unordered_map>
 
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
+#include "actors/failure_reason.hpp"
 #include "protocol/block_cache.hpp"
 #include "protocol/sha1.hpp"
 #include "protocol/smart_ban.hpp"
@@ -19,6 +22,10 @@ namespace {
 
 constexpr auto flush_interval = std::chrono::seconds(2);
 constexpr std::size_t read_cache_bytes = 4 << 20; // recently served blocks
+// Write errors in a row (EIO and the like) before we give up: a few are
+// retried by fetching their piece again, a failing disk stops the download.
+constexpr std::uint32_t max_write_errors_in_row = 16;
+constexpr std::uint64_t disk_fault_stream = (std::uint64_t{1} << 62) | 1;
 
 struct piece_assembly {
   sha1_hasher hasher;
@@ -26,6 +33,7 @@ struct piece_assembly {
   std::vector<bool> received;     // per block
   std::vector<peer_key> senders;  // per block, for smart ban
   std::uint32_t received_count = 0;
+  bool tampered = false;          // --fault corrupt-block altered one of its blocks
 };
 
 struct disk_state {
@@ -40,6 +48,9 @@ struct disk_state {
   caf::actor session;
   resume_actor resume;
   bool failed = false;
+  fault_injector faults;
+  std::uint32_t write_errors_in_row = 0;
+  std::uint64_t write_errors_total = 0;
   std::uint64_t processed_unreported = 0; // bytes handled since the last report to the scheduler
   static inline const char* name = "disk_writer";
 };
@@ -63,8 +74,9 @@ void finish_piece(self_ptr self, std::uint32_t piece, piece_assembly& a) {
     a.hashed += static_cast<std::uint32_t>(chunk.size());
   }
   const bool ok = a.hasher.finish() == st.ctx->torrent.piece_hashes[piece];
-  // Smart ban: block hashes of a failed piece, checked against the good ones later.
-  if (!ok || st.culprits.suspected(piece)) {
+  // Smart ban: block hashes of a failed piece, checked against the good ones
+  // later. A piece we altered ourselves (fault injection) accuses nobody.
+  if ((!ok && !a.tampered) || (ok && st.culprits.suspected(piece))) {
     const auto hashes = smart_ban::block_hashes(st.store->read_piece(piece));
     if (!ok) {
       std::vector<block_record> blocks;
@@ -74,6 +86,7 @@ void finish_piece(self_ptr self, std::uint32_t piece, piece_assembly& a) {
       for (peer_key bad : st.culprits.piece_passed(piece, hashes)) caf::anon_send(st.session, msg::ban_atom::value, bad);
     }
   }
+  const auto cause = a.tampered ? piece_failure::injected_corruption : piece_failure::hash_mismatch;
   st.pieces.erase(piece);
   if (ok) {
     st.have.set(piece);
@@ -82,8 +95,28 @@ void finish_piece(self_ptr self, std::uint32_t piece, piece_assembly& a) {
     caf::anon_send(st.session, msg::verified_atom::value, piece);
   } else {
     spdlog::debug("piece {} failed its hash check", piece);
-    self->send(st.scheduler, msg::failed_atom::value, piece);
+    self->send(st.scheduler, msg::failed_atom::value, piece, static_cast<std::uint8_t>(cause));
     caf::anon_send(st.session, msg::failed_atom::value, piece);
+  }
+}
+
+bool inject(self_ptr self, fault_kind k) {
+  if (!self->state.faults.fire(k)) return false;
+  caf::anon_send(self->state.session, msg::fault_atom::value, static_cast<std::uint8_t>(k));
+  return true;
+}
+
+// Faults injected at a block write (--fault disk-delay, disk-crash,
+// disk-error, corrupt-block), before the block reaches the disk or the hash.
+void inject_write_faults(self_ptr self, block_data& b, piece_assembly& a) {
+  auto& st = self->state;
+  if (inject(self, fault_kind::disk_delay))
+    std::this_thread::sleep_for(std::chrono::milliseconds(st.ctx->options.faults.disk_delay_ms()));
+  if (inject(self, fault_kind::disk_crash)) throw std::runtime_error("injected fault: disk-crash");
+  if (inject(self, fault_kind::disk_error)) throw storage_error("write failed: Input/output error (injected fault: disk-error)", EIO);
+  if (inject(self, fault_kind::corrupt_block)) {
+    b.bytes[b.bytes.size() / 2] ^= 0x5A;
+    a.tampered = true;
   }
 }
 
@@ -103,7 +136,9 @@ void write_block(self_ptr self, block_data& b) {
   }
   const std::size_t index = b.begin / block_size;
   if (a.received[index]) return;
+  inject_write_faults(self, b, a);
   st.store->write(b.piece, b.begin, std::string_view(b.bytes.data(), len));
+  st.write_errors_in_row = 0;
   a.received[index] = true;
   a.senders[index] = b.from;
   ++a.received_count;
@@ -127,6 +162,25 @@ void read_block(disk_state& st, const block_ref& b, char* out) {
   st.read_cache.insert(key, std::make_shared<const std::string>(out, b.length));
 }
 
+// A block could not be written. A transient error (EIO) costs its piece,
+// fetched again; a full disk, or errors that keep coming, stop the download
+// with the state saved (the session flushes and saves on the way out).
+void on_write_error(self_ptr self, std::uint32_t piece, const storage_error& e) {
+  auto& st = self->state;
+  const bool transient = e.code() == EIO || e.code() == EINTR || e.code() == EAGAIN;
+  if (!transient || ++st.write_errors_in_row > max_write_errors_in_row) {
+    const bool full = e.code() == ENOSPC || e.code() == EDQUOT;
+    return report_fatal(self, full ? std::string(e.what()) + " (disk full: free some space and run again to resume)"
+                                   : std::string(e.what()));
+  }
+  if (++st.write_errors_total <= 3)
+    spdlog::warn("disk: {}: piece {} will be downloaded again", e.what(), piece);
+  else
+    spdlog::debug("disk: {}: piece {} will be downloaded again", e.what(), piece);
+  st.pieces.erase(piece);
+  self->send(st.scheduler, msg::failed_atom::value, piece, static_cast<std::uint8_t>(piece_failure::write_error));
+}
+
 void flush_now(self_ptr self) {
   auto& st = self->state;
   if (st.failed || st.unflushed.empty()) return;
@@ -144,6 +198,8 @@ disk_actor::behavior_type disk_behavior(self_ptr self, context_ptr ctx, bitfield
   st.session = std::move(session);
   st.resume = std::move(resume);
   st.store = std::make_unique<storage>(ctx->options.download_dir, ctx->torrent);
+  st.faults = fault_injector(ctx->options.faults, disk_fault_stream);
+  self->set_exception_handler([](std::exception_ptr& e) { return failure_reason(e); });
   try {
     st.store->create_files();
   } catch (const storage_error& e) {
@@ -155,7 +211,7 @@ disk_actor::behavior_type disk_behavior(self_ptr self, context_ptr ctx, bitfield
         try {
           write_block(self, b);
         } catch (const storage_error& e) {
-          report_fatal(self, e.what());
+          on_write_error(self, b.piece, e);
         }
         // Tell the scheduler what is off our queue (it throttles requests on it).
         auto& s = self->state;

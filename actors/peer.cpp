@@ -34,6 +34,7 @@ constexpr std::size_t max_queued_requests = 500; // more is a flood: drop the pe
 constexpr std::size_t max_bad_requests = 20;     // requests for blocks it cannot get
 constexpr std::size_t reads_in_flight_max = 8;   // disk reads per peer at once
 constexpr auto snub_after = 60s;
+constexpr auto injected_stall = 5s;          // --fault peer-stall: how long reading stops
 
 struct peer_state {
   peer_setup setup;
@@ -53,6 +54,7 @@ struct peer_state {
   std::size_t unrequested = 0;
   std::string out;                      // frames waiting for flush
   fault_injector faults;
+  bool stalled = false;                 // --fault peer-stall: not reading for a while
   // Upload side.
   piece_geometry geometry;
   bool am_choking = true;
@@ -298,6 +300,14 @@ void on_message(broker_ptr self, const wire::message& msg) {
       msg);
 }
 
+// Draws a fault; when it fires, the session counts it.
+bool inject(broker_ptr self, fault_kind k) {
+  if (!self->state.faults.fire(k)) return false;
+  if (auto session = caf::actor_cast<caf::actor>(self->state.setup.session))
+    caf::anon_send(session, msg::fault_atom::value, static_cast<std::uint8_t>(k));
+  return true;
+}
+
 // Runs a handler; an exception fails this actor with runtime_error, as an
 // uncaught one would, but through quit(), so CAF tears the broker down
 // cleanly (its exception path in 0.17 leaves a broker and its socket pinned).
@@ -338,7 +348,13 @@ void on_data(broker_ptr self, const std::vector<char>& buf) {
     }
     const auto r = wire::decode_message(item->bytes);
     if (!r.msg) return close_with(self, peer_exit::protocol_error, r.error);
-    if (st.faults.fire(fault_kind::peer_crash)) throw std::runtime_error("injected fault: peer-crash");
+    if (inject(self, fault_kind::peer_crash)) throw std::runtime_error("injected fault: peer-crash");
+    if (inject(self, fault_kind::peer_drop)) return close_with(self, peer_exit::closed, "injected fault: peer-drop");
+    if (!st.stalled && inject(self, fault_kind::peer_stall)) {
+      st.stalled = true;
+      self->halt(st.hdl); // what is already buffered is still handled
+      self->delayed_send(self, injected_stall, msg::unstall_atom::value);
+    }
     on_message(self, *r.msg);
   }
   if (st.parser.failed()) return close_with(self, peer_exit::protocol_error, st.parser.error());
@@ -415,6 +431,13 @@ caf::behavior peer_behavior(broker_ptr self, peer_setup setup, caf::io::connecti
         flush_out(self);
       },
       [=](msg::tick_atom) { guarded(self, [&] { on_tick(self); }); },
+      [=](msg::unstall_atom) {
+        auto& s = self->state;
+        if (!s.stalled || s.closing) return;
+        s.stalled = false;
+        s.last_received = clock::now(); // our own silence does not count against the peer
+        self->trigger(s.hdl);
+      },
       [=](msg::choke_atom) {
         auto& s = self->state;
         if (s.am_choking) return;

@@ -7,6 +7,7 @@
 #include <caf/all.hpp>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include "protocol/units.hpp"
 
@@ -36,6 +37,7 @@ struct progress_state {
   double rate = 0;
   clock::time_point check_started{};
   clock::time_point last_check_line{};
+  download_stats last_download;        // kept for the final line if the scheduler is gone
   static inline const char* name = "progress";
 };
 
@@ -59,6 +61,8 @@ std::string status_line(const download_stats& d, const swarm_stats& s, double ra
   if (d.pieces_failed) line += fmt::format("  {} failed hash", d.pieces_failed);
   return line;
 }
+
+nlohmann::json faults_json(const fault_plan& plan, const swarm_stats& s);
 
 nlohmann::json json_line(const progress_state& st, const download_stats& d, const swarm_stats& s) {
   const double elapsed = std::chrono::duration<double>(clock::now() - st.started).count();
@@ -84,7 +88,30 @@ nlohmann::json json_line(const progress_state& st, const download_stats& d, cons
           {"requests_refused", s.requests_refused},
           {"duplicate_connections", s.duplicate_connections},
           {"seeders", s.seeders},
-          {"leechers", s.leechers}};
+          {"leechers", s.leechers},
+          {"blocks_rerequested", d.blocks_rerequested},
+          {"faults", faults_json(st.ctx->options.faults, s)}};
+}
+
+// Faults planned by --fault, with how many were injected so far.
+nlohmann::json faults_json(const fault_plan& plan, const swarm_stats& s) {
+  nlohmann::json out = nlohmann::json::object();
+  for (std::size_t k = 0; k < fault_kind_count; ++k)
+    if (plan.rate(static_cast<fault_kind>(k)) > 0)
+      out[std::string(fault_name(static_cast<fault_kind>(k)))] = k < s.faults_injected.size() ? s.faults_injected[k] : 0;
+  return out;
+}
+
+// At exit, what was injected and what recovered (only when faults were planned).
+void fault_report(const fault_plan& plan, const download_stats& d, const swarm_stats& s) {
+  if (!plan.any()) return;
+  std::string injected;
+  const nlohmann::json counts = faults_json(plan, s);
+  for (const auto& [name, count] : counts.items())
+    injected += fmt::format("{}{} {}", injected.empty() ? "" : ", ", name, count.get<std::uint64_t>());
+  spdlog::info("fault report: injected {}; recovered: {} peer restarts, {} peers banned, {} pieces failed their hash "
+               "and were fetched again, {} blocks re-requested, {} wasted",
+               injected, s.peer_restarts, s.peers_banned, d.pieces_failed, d.blocks_rerequested, human_size(d.bytes_wasted));
 }
 
 // Output for one line: JSON, a redrawn terminal line, or a plain line at most
@@ -134,10 +161,23 @@ void draw(self_ptr self, const download_stats& d, const swarm_stats& s, bool fin
   nlohmann::json j = json_line(st, d, s);
   if (final_line) j["final"] = true;
   emit(self, status_line(d, s, st.rate), j, final_line);
+  if (final_line) fault_report(st.ctx->options.faults, d, s);
 }
 
 // Both stats, then draw; the promise (if any) is delivered after drawing.
+// Without an answer from the scheduler (it may have failed), the last figures
+// it gave are drawn, so the final line and fault report still appear.
 void sample(self_ptr self, bool final_line, caf::typed_response_promise<msg::complete_atom> rp) {
+  auto finish = [=](const download_stats& d) mutable {
+    self->request(self->state.session, std::chrono::seconds(2), msg::stats_atom::value)
+        .then([=](swarm_stats s) mutable {
+                draw(self, d, s, final_line);
+                if (rp.pending()) rp.deliver(msg::complete_atom::value);
+              },
+              [=](caf::error&) mutable {
+                if (rp.pending()) rp.deliver(msg::complete_atom::value);
+              });
+  };
   if (!self->state.scheduler) {
     if (rp.pending()) rp.deliver(msg::complete_atom::value);
     return;
@@ -145,18 +185,10 @@ void sample(self_ptr self, bool final_line, caf::typed_response_promise<msg::com
   self->request(self->state.scheduler, std::chrono::seconds(2), msg::stats_atom::value)
       .then(
           [=](download_stats d) mutable {
-            self->request(self->state.session, std::chrono::seconds(2), msg::stats_atom::value)
-                .then([=](swarm_stats s) mutable {
-                        draw(self, d, s, final_line);
-                        if (rp.pending()) rp.deliver(msg::complete_atom::value);
-                      },
-                      [=](caf::error&) mutable {
-                        if (rp.pending()) rp.deliver(msg::complete_atom::value);
-                      });
+            self->state.last_download = d;
+            finish(d);
           },
-          [=](caf::error&) mutable {
-            if (rp.pending()) rp.deliver(msg::complete_atom::value);
-          });
+          [=](caf::error&) mutable { finish(self->state.last_download); });
 }
 
 progress_actor::behavior_type progress_behavior(self_ptr self, context_ptr ctx, caf::actor session) {
@@ -164,6 +196,8 @@ progress_actor::behavior_type progress_behavior(self_ptr self, context_ptr ctx, 
   st.ctx = ctx;
   st.session = std::move(session);
   st.terminal = ::isatty(STDOUT_FILENO) == 1;
+  st.last_download.bytes_total = ctx->torrent.total_size;
+  st.last_download.pieces_total = ctx->torrent.piece_count();
   self->delayed_send(self, std::chrono::seconds(1), msg::tick_atom::value);
   return {
       [=](msg::tick_atom) {

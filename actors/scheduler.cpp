@@ -6,6 +6,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/failure_reason.hpp"
 #include "protocol/token_bucket.hpp"
 
 namespace actorrent {
@@ -23,6 +24,7 @@ struct scheduler_state {
   std::unique_ptr<token_bucket> rate_limit;    // --max-download-rate
   std::vector<peer_key> waiting_for_tokens;    // peers refused by the rate limit
   bool refill_timer_armed = false;
+  fault_injector faults;
   static inline const char* name = "scheduler";
 };
 
@@ -49,6 +51,8 @@ scheduler_actor::behavior_type scheduler_behavior(self_ptr self, context_ptr ctx
   st.rate_limit = std::make_unique<token_bucket>(ctx->options.max_download_rate,
                                                  std::max<std::int64_t>(ctx->options.max_download_rate / 4, block_size),
                                                  token_bucket::clock::now());
+  st.faults = fault_injector(ctx->options.faults, (std::uint64_t{1} << 62) | 3);
+  self->set_exception_handler([](std::exception_ptr& e) { return failure_reason(e); });
   self->delayed_send(self, std::chrono::seconds(1), msg::tick_atom::value);
 
   return {
@@ -115,6 +119,10 @@ scheduler_actor::behavior_type scheduler_behavior(self_ptr self, context_ptr ctx
       },
       [=](msg::block_atom, peer_key key, block_ref block) {
         auto& s = self->state;
+        if (s.faults.fire(fault_kind::scheduler_crash)) {
+          caf::anon_send(s.session, msg::fault_atom::value, static_cast<std::uint8_t>(fault_kind::scheduler_crash));
+          throw std::runtime_error("injected fault: scheduler-crash");
+        }
         s.stats.bytes_received += block.length;
         s.disk_backlog += block.length;
         const auto r = s.picker->block_received(key, block);
@@ -134,11 +142,16 @@ scheduler_actor::behavior_type scheduler_behavior(self_ptr self, context_ptr ctx
         if (!self->state.picker->have().test(piece)) count_verified(self->state, piece);
         self->state.picker->piece_verified(piece);
       },
-      [=](msg::failed_atom, std::uint32_t piece) {
+      [=](msg::failed_atom, std::uint32_t piece, std::uint8_t cause) {
         auto& s = self->state;
-        ++s.stats.pieces_failed;
-        s.stats.bytes_wasted += s.picker->geometry().piece_size(piece);
-        for (peer_key bad : s.picker->piece_failed(piece)) caf::anon_send(s.session, msg::ban_atom::value, bad);
+        if (piece >= s.picker->geometry().piece_count()) return;
+        const auto why = static_cast<piece_failure>(cause);
+        if (why != piece_failure::write_error) {
+          ++s.stats.pieces_failed;
+          s.stats.bytes_wasted += s.picker->geometry().piece_size(piece);
+        }
+        for (peer_key bad : s.picker->piece_failed(piece, why == piece_failure::hash_mismatch))
+          caf::anon_send(s.session, msg::ban_atom::value, bad);
       },
       [=](msg::stats_atom) {
         auto& s = self->state;
@@ -146,6 +159,7 @@ scheduler_actor::behavior_type scheduler_behavior(self_ptr self, context_ptr ctx
         out.pieces_in_progress = static_cast<std::uint32_t>(s.picker->pieces_in_progress());
         out.requests_outstanding = static_cast<std::uint32_t>(s.picker->requests_outstanding());
         out.endgame = s.picker->in_endgame();
+        out.blocks_rerequested = s.picker->blocks_rerequested();
         return out;
       },
       [=](msg::tick_atom) {

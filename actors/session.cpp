@@ -70,6 +70,7 @@ struct session_state {
   std::vector<peer_key> unchoked;
   std::int64_t uploaded_now = 0;
   std::uint64_t requests_refused = 0;
+  std::vector<std::uint64_t> faults_injected = std::vector<std::uint64_t>(fault_kind_count, 0);
   std::uint64_t ticks = 0;
   clock::time_point completed_at{};
   std::map<std::string, known_peer> known;               // by "host:port"
@@ -143,9 +144,15 @@ void stop(self_ptr self, int code, const std::string& why) {
               },
               [=](caf::error&) { finish(); });
   };
+  auto report_then_finish = [=] {
+    self->request(self->state.progress, 3s, msg::complete_atom::value)
+        .then([=](msg::complete_atom) { finish(); }, [=](caf::error&) { finish(); });
+  };
+  // Without a flush we cannot vouch for recent pieces: the resume file is left
+  // as it was, so the files' changed stamps make the next run recheck them.
   auto flush_then = [=] {
     self->request(self->state.disk, 30s, msg::flush_atom::value)
-        .then([=](msg::flush_atom) { save_and_finish(); }, [=](caf::error&) { save_and_finish(); });
+        .then([=](msg::flush_atom) { save_and_finish(); }, [=](caf::error&) { report_then_finish(); });
   };
   self->request(st.tracker, 5s, msg::leave_atom::value)
       .then([=](msg::leave_atom) { flush_then(); }, [=](caf::error&) { flush_then(); });
@@ -543,7 +550,11 @@ caf::behavior session_behavior(self_ptr self, context_ptr ctx) {
                       : dm.source == s.tracker.address()       ? "tracker"
                       : dm.source == s.progress.address()      ? "progress reporter"
                                                                : nullptr;
-    if (who != nullptr) stop(self, 1, std::string("internal error: the ") + who + " stopped (" + describe(dm.reason) + ")");
+    // Design choice: the download stops cleanly with its state saved (what is
+    // verified and flushed is kept), rather than rebuilding that actor's state;
+    // running the same command again resumes.
+    if (who != nullptr)
+      stop(self, 1, std::string("the ") + who + " failed (" + describe(dm.reason) + "): state saved, run again to resume");
   });
   st.progress = spawn_progress_reporter(self->home_system(), ctx, caf::actor_cast<caf::actor>(self));
   self->monitor(st.progress);
@@ -577,6 +588,9 @@ caf::behavior session_behavior(self_ptr self, context_ptr ctx) {
         accept_incoming(self, key, std::move(peer), from);
       },
       [=](msg::hello_atom, peer_key key, const std::string& id) { on_hello(self, key, id); },
+      [=](msg::fault_atom, std::uint8_t kind) {
+        if (kind < fault_kind_count) ++self->state.faults_injected[kind];
+      },
       [=](msg::rate_atom, const peer_rates& r) {
         auto& s = self->state;
         s.uploaded_now += r.uploaded;
@@ -599,6 +613,7 @@ caf::behavior session_behavior(self_ptr self, context_ptr ctx) {
         out.bytes_uploaded = s.resume.uploaded + s.uploaded_now;
         out.requests_refused = s.requests_refused;
         out.duplicate_connections = s.duplicates;
+        out.faults_injected = s.faults_injected;
         return out;
       },
       [=](msg::verified_atom, std::uint32_t piece) { on_verified(self, piece); },

@@ -74,6 +74,7 @@ struct tracker_state {
   std::uint32_t key = 0;
   bool started_sent = false;
   int failures_in_a_row = 0;
+  fault_injector faults;
   static inline const char* name = "tracker";
 };
 
@@ -103,6 +104,11 @@ std::int64_t announce(self_ptr self, announce_event event, const transfer_totals
       req.numwant = event == announce_event::stopped ? 0 : 200;
       req.key = st.key;
       req.tracker_id = st.tracker_id;
+      if (event != announce_event::stopped && st.faults.fire(fault_kind::tracker_fail)) {
+        caf::anon_send(st.session, msg::fault_atom::value, static_cast<std::uint8_t>(fault_kind::tracker_fail));
+        news.failure = "injected fault: tracker-fail";
+        continue;
+      }
       const http_result http = http_get(build_announce_url(req), st.ctx->options, timeout_s);
       if (!http.error.empty()) {
         news.failure = http.error;
@@ -153,6 +159,7 @@ tracker_actor::behavior_type tracker_behavior(self_ptr self, context_ptr ctx, ca
   st.ctx = ctx;
   st.session = std::move(session);
   st.tiers = ctx->torrent.tracker_tiers;
+  st.faults = fault_injector(ctx->options.faults, (std::uint64_t{1} << 62) | 2);
   std::random_device rd;
   std::mt19937 rng(rd());
   for (auto& tier : st.tiers) std::shuffle(tier.begin(), tier.end(), rng);

@@ -107,8 +107,10 @@ int main(int argc, char** argv) {
   std::vector<std::string> fault_specs;
   std::uint64_t fault_seed = 1;
   app.add_option("--fault", fault_specs,
-                 "inject a fault: KIND=RATE, RATE from 0 to 1 per event (repeatable). Kinds: peer-crash "
-                 "(a peer actor throws while handling a message; it is restarted)");
+                 "inject a fault: KIND=RATE, RATE from 0 to 1 per event (repeatable). Kinds: peer-crash, "
+                 "peer-drop, peer-stall (per peer message), corrupt-block, disk-error, disk-crash (per block "
+                 "write), disk-delay=MS (every write waits MS ms), tracker-fail (per announce), scheduler-crash "
+                 "(per block; scheduler and disk crashes stop with state saved). README: Fault injection");
   app.add_option("--fault-seed", fault_seed, "seed for reproducible fault injection")->capture_default_str();
 
   show_options show;

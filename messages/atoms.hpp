@@ -34,6 +34,8 @@ using unchoke_atom = caf::atom_constant<caf::atom("unchoke")>;
 using rate_atom = caf::atom_constant<caf::atom("rate")>;
 using ban_atom = caf::atom_constant<caf::atom("ban")>;
 using grant_atom = caf::atom_constant<caf::atom("grant")>;
+using fault_atom = caf::atom_constant<caf::atom("fault")>;
+using unstall_atom = caf::atom_constant<caf::atom("unstall")>;
 using hello_atom = caf::atom_constant<caf::atom("hello")>;
 
 } // namespace actorrent::msg

@@ -26,7 +26,7 @@ using scheduler_actor = caf::typed_actor<
     caf::reacts_to<msg::release_atom, peer_key>,                     // it choked us: requests void
     caf::reacts_to<msg::leave_atom, peer_key>,                       // it is gone
     caf::reacts_to<msg::verified_atom, std::uint32_t>,               // from the disk writer
-    caf::reacts_to<msg::failed_atom, std::uint32_t>,                 // from the disk writer
+    caf::reacts_to<msg::failed_atom, std::uint32_t, std::uint8_t>,   // from the disk writer (piece_failure)
     caf::reacts_to<msg::written_atom, std::uint64_t>,                // disk writer processed bytes
     caf::replies_to<msg::stats_atom>::with<download_stats>,
     caf::reacts_to<msg::tick_atom>>;

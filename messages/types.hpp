@@ -67,6 +67,13 @@ typename Inspector::result_type inspect(Inspector& f, tracker_news& x) {
 }
 
 // The scheduler's view of download progress.
+// Why a piece must be downloaded again (sent as its underlying byte).
+enum class piece_failure : std::uint8_t {
+  hash_mismatch = 0,       // a peer sent bad data: blame it
+  injected_corruption = 1, // --fault corrupt-block altered it on our side: blame nobody
+  write_error = 2,         // a block could not be written: blame nobody
+};
+
 struct download_stats {
   std::uint32_t pieces_total = 0;
   std::uint32_t pieces_have = 0;
@@ -78,12 +85,13 @@ struct download_stats {
   std::uint32_t pieces_in_progress = 0;
   std::uint32_t requests_outstanding = 0;
   bool endgame = false;
+  std::uint64_t blocks_rerequested = 0;
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, download_stats& x) {
   return f(caf::meta::type_name("download_stats"), x.pieces_total, x.pieces_have, x.bytes_total, x.bytes_have,
            x.bytes_received, x.bytes_wasted, x.pieces_failed, x.pieces_in_progress, x.requests_outstanding,
-           x.endgame);
+           x.endgame, x.blocks_rerequested);
 }
 
 // A peer's once-a-second report to the session, for the choker.
@@ -113,12 +121,13 @@ struct swarm_stats {
   std::int64_t bytes_uploaded = 0;
   std::uint64_t requests_refused = 0; // out of range, unheld piece, too long, or while choked
   std::uint32_t duplicate_connections = 0;
+  std::vector<std::uint64_t> faults_injected; // per fault_kind
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, swarm_stats& x) {
   return f(caf::meta::type_name("swarm_stats"), x.peers_connected, x.peers_known, x.peers_banned,
            x.peer_restarts, x.seeders, x.leechers, x.bytes_uploaded, x.requests_refused,
-           x.duplicate_connections);
+           x.duplicate_connections, x.faults_injected);
 }
 
 } // namespace actorrent

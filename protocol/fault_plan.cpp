@@ -5,7 +5,9 @@
 namespace actorrent {
 
 namespace {
-constexpr std::string_view names[fault_kind_count] = {"peer-crash"};
+constexpr std::string_view names[fault_kind_count] = {"peer-crash",   "peer-drop",   "peer-stall",
+                                                      "corrupt-block", "disk-error", "disk-delay",
+                                                      "tracker-fail",  "scheduler-crash", "disk-crash"};
 
 std::string supported() {
   std::string out;
@@ -33,8 +35,13 @@ fault_plan fault_plan::parse(const std::vector<std::string>& specs, std::uint64_
     const std::string rate_text = spec.substr(eq + 1);
     char* end = nullptr;
     const double rate = std::strtod(rate_text.c_str(), &end);
-    if (rate_text.empty() || end != rate_text.c_str() + rate_text.size() || !(rate >= 0.0 && rate <= 1.0))
+    const bool number = !rate_text.empty() && end == rate_text.c_str() + rate_text.size();
+    if (*kind == fault_kind::disk_delay) {
+      if (!number || !(rate >= 1.0 && rate <= 10000.0) || rate != static_cast<double>(static_cast<int>(rate)))
+        throw std::invalid_argument("disk-delay '" + rate_text + "' is not a whole number of milliseconds from 1 to 10000");
+    } else if (!number || !(rate >= 0.0 && rate <= 1.0)) {
       throw std::invalid_argument("fault rate '" + rate_text + "' is not a number from 0 to 1");
+    }
     plan.rates_[static_cast<std::size_t>(*kind)] = rate;
   }
   return plan;
@@ -53,6 +60,7 @@ bool fault_injector::fire(fault_kind k) {
   if (plan_ == nullptr) return false;
   const double r = plan_->rate(k);
   if (r <= 0) return false;
+  if (k == fault_kind::disk_delay) return true; // a duration, not a probability: every write
   return std::uniform_real_distribution<double>(0.0, 1.0)(rng_) < r;
 }
 

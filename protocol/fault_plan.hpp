@@ -13,21 +13,33 @@
 
 namespace actorrent {
 
+// The rate is a probability per event; the event is named beside each kind.
 enum class fault_kind : std::uint8_t {
-  peer_crash, // a peer actor throws while handling a message
+  peer_crash,      // per peer message: the peer actor throws
+  peer_drop,       // per peer message: the connection is closed
+  peer_stall,      // per peer message: the peer actor stops reading for 5 s
+  corrupt_block,   // per received block: a byte is altered before hashing
+  disk_error,      // per block write: the write fails with EIO
+  disk_delay,      // every block write waits MS milliseconds (disk-delay=MS)
+  tracker_fail,    // per announce: it fails as if the tracker were down
+  scheduler_crash, // per scheduler message: the scheduler throws
+  disk_crash,      // per block write: the disk writer throws
 };
-inline constexpr std::size_t fault_kind_count = 1;
+inline constexpr std::size_t fault_kind_count = 9;
 
 std::string_view fault_name(fault_kind k);
 std::optional<fault_kind> fault_from_name(std::string_view name);
 
 class fault_plan {
 public:
-  // Parses "KIND=RATE" specs (RATE in [0, 1]); throws std::invalid_argument
-  // with a one-line reason naming the supported kinds.
+  // Parses "KIND=RATE" specs (RATE in [0, 1]; for disk-delay, milliseconds
+  // from 1 to 10000); throws std::invalid_argument with a one-line reason
+  // naming the supported kinds.
   static fault_plan parse(const std::vector<std::string>& specs, std::uint64_t seed);
 
   double rate(fault_kind k) const { return rates_[static_cast<std::size_t>(k)]; }
+  // disk-delay's value: how long each write waits.
+  std::uint32_t disk_delay_ms() const { return static_cast<std::uint32_t>(rates_[static_cast<std::size_t>(fault_kind::disk_delay)]); }
   bool any() const;
   std::uint64_t seed() const { return seed_; }
 

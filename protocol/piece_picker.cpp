@@ -66,7 +66,10 @@ void piece_picker::release_requests(peer_key peer) {
     for (auto& b : ap.blocks) {
       if (b.state != block_state::requested || !contains(b.requesters, peer)) continue;
       erase_value(b.requesters, peer);
-      if (b.requesters.empty()) b.state = block_state::free;
+      if (b.requesters.empty()) {
+        b.state = block_state::free;
+        ++rerequested_;
+      }
     }
 }
 
@@ -101,7 +104,10 @@ void piece_picker::take_blocks(active_piece& ap, std::uint32_t piece, peer_key p
                                     b.requesters.size() < options_.endgame_max_requesters
                               : b.state == block_state::free;
     if (!take) continue;
-    if (b.state == block_state::free) b.requested_at = now;
+    if (b.state == block_state::free)
+      b.requested_at = now;
+    else
+      ++rerequested_; // an endgame duplicate
     b.state = block_state::requested;
     b.requesters.push_back(peer);
     out.push_back(make_ref(piece, i));
@@ -178,11 +184,12 @@ void piece_picker::piece_verified(std::uint32_t piece) {
   if (have_.set(piece)) order_dirty_ = true;
 }
 
-std::vector<peer_key> piece_picker::piece_failed(std::uint32_t piece) {
+std::vector<peer_key> piece_picker::piece_failed(std::uint32_t piece, bool blame) {
   std::vector<peer_key> ban;
   auto it = active_.find(piece);
   if (it != active_.end()) {
-    if (it->second.contributors.size() == 1) {
+    rerequested_ += it->second.blocks.size();
+    if (blame && it->second.contributors.size() == 1) {
       const peer_key p = it->second.contributors.front();
       auto pe = peers_.find(p);
       if (pe != peers_.end() && ++pe->second.failed_pieces >= options_.ban_after_failed_pieces) ban.push_back(p);
@@ -204,6 +211,7 @@ std::vector<std::pair<peer_key, block_ref>> piece_picker::expire(clock::time_poi
       for (peer_key p : b.requesters) out.emplace_back(p, make_ref(piece, i));
       b.requesters.clear();
       b.state = block_state::free;
+      ++rerequested_;
     }
   return out;
 }

@@ -75,7 +75,9 @@ public:
   // threshold: only failures of pieces a peer delivered alone count, since an
   // honest peer often shares a piece with the culprit. (Who sent the bad block
   // of a shared piece is found by the disk writer's block hashes.)
-  std::vector<peer_key> piece_failed(std::uint32_t piece);
+  // With blame = false (the data was lost or altered on our side, e.g. a
+  // write error), no peer is held responsible.
+  std::vector<peer_key> piece_failed(std::uint32_t piece, bool blame = true);
 
   // Requests outstanding longer than the timeout, now free again: the caller
   // tells each peer to cancel.
@@ -89,6 +91,9 @@ public:
   std::size_t requests_outstanding() const;
   std::size_t pieces_in_progress() const { return active_.size(); }
   std::size_t peer_failures(peer_key peer) const;
+  // Blocks that must be (or were) requested again: given back by a choke, a
+  // departed peer or a timeout, in a failed piece, or duplicated in endgame.
+  std::uint64_t blocks_rerequested() const { return rerequested_; }
 
 private:
   enum class block_state : std::uint8_t { free, requested, received };
@@ -125,6 +130,7 @@ private:
   std::unordered_map<std::uint32_t, active_piece> active_;
   std::unordered_map<peer_key, peer_entry> peers_;
   std::mt19937_64 rng_;
+  std::uint64_t rerequested_ = 0;
 };
 
 } // namespace actorrent

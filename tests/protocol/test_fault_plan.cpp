@@ -16,9 +16,11 @@ BOOST_AUTO_TEST_CASE(parses_kinds_and_rates) {
 
 BOOST_AUTO_TEST_CASE(rejects_bad_specs_with_a_reason) {
   const std::pair<const char*, const char*> bad[] = {
-      {"peer-crash", "KIND=RATE"}, {"nope=0.1", "unknown fault 'nope' (supported: peer-crash)"},
+      {"peer-crash", "KIND=RATE"}, {"nope=0.1", "unknown fault 'nope' (supported: peer-crash, peer-drop, peer-stall, corrupt-block, disk-error, disk-delay, tracker-fail, scheduler-crash, disk-crash)"},
       {"peer-crash=", "not a number"}, {"peer-crash=x", "not a number"}, {"peer-crash=1.5", "not a number"},
-      {"peer-crash=-0.1", "not a number"}, {"peer-crash=0.1x", "not a number"}, {"peer-crash=nan", "not a number"}};
+      {"peer-crash=-0.1", "not a number"}, {"peer-crash=0.1x", "not a number"}, {"peer-crash=nan", "not a number"},
+      {"disk-delay=0", "milliseconds from 1 to 10000"}, {"disk-delay=2.5", "milliseconds"},
+      {"disk-delay=20000", "milliseconds"}, {"disk-delay=", "milliseconds"}};
   for (auto [spec, why] : bad) {
     try {
       fault_plan::parse({spec}, 1);
@@ -27,6 +29,20 @@ BOOST_AUTO_TEST_CASE(rejects_bad_specs_with_a_reason) {
       BOOST_TEST(std::string(e.what()).find(why) != std::string::npos, e.what());
     }
   }
+}
+
+BOOST_AUTO_TEST_CASE(every_kind_has_a_name_and_disk_delay_is_a_duration) {
+  for (std::size_t i = 0; i < fault_kind_count; ++i) {
+    const auto k = static_cast<fault_kind>(i);
+    BOOST_TEST((fault_from_name(fault_name(k)) == k));
+  }
+  const auto plan = fault_plan::parse({"disk-delay=25", "corrupt-block=0.01", "tracker-fail=1"}, 3);
+  BOOST_TEST(plan.disk_delay_ms() == 25u);
+  BOOST_TEST(plan.rate(fault_kind::corrupt_block) == 0.01);
+  fault_injector inj(plan, 1);
+  for (int i = 0; i < 100; ++i) BOOST_TEST(inj.fire(fault_kind::disk_delay)); // every write waits
+  for (int i = 0; i < 100; ++i) BOOST_TEST(inj.fire(fault_kind::tracker_fail));
+  BOOST_TEST(!inj.fire(fault_kind::peer_crash)); // not planned
 }
 
 BOOST_AUTO_TEST_CASE(streams_are_reproducible_and_independent) {

@@ -188,6 +188,7 @@ BOOST_AUTO_TEST_CASE(stuck_requests_time_out) {
   BOOST_TEST(expired.size() == 4u);
   for (auto& [peer, b] : expired) BOOST_TEST(peer == 1u);
   BOOST_TEST(pk.requests_outstanding() == 0u);
+  BOOST_TEST(pk.blocks_rerequested() == 4u);
   BOOST_TEST(pk.pick(2, 4, t0 + 10s).size() == 4u); // re-assigned
 }
 
@@ -198,8 +199,10 @@ BOOST_AUTO_TEST_CASE(choke_and_disconnect_release_requests) {
   BOOST_TEST(pk.pick(1, 4, t0).size() == 4u);
   BOOST_TEST(pk.pick(2, 4, t0).empty());
   pk.release_requests(1);
+  BOOST_TEST(pk.blocks_rerequested() == 4u);
   BOOST_TEST(pk.pick(2, 4, t0).size() == 4u);
   pk.remove_peer(2);
+  BOOST_TEST(pk.blocks_rerequested() == 8u);
   BOOST_TEST(pk.requests_outstanding() == 0u);
   BOOST_TEST(pk.pick(1, 4, t0).size() == 4u);
 }
@@ -240,6 +243,23 @@ BOOST_AUTO_TEST_CASE(shared_failed_pieces_do_not_ban_honest_peers) {
   }
   BOOST_TEST(pk.peer_failures(1) == 0u);
   BOOST_TEST(pk.peer_failures(2) == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(failures_without_blame_refetch_but_ban_nobody) {
+  const piece_geometry g(4 * 16384, 16384); // 4 one-block pieces
+  picker_options o = rarest_only();
+  o.ban_after_failed_pieces = 1;
+  piece_picker pk(g, o);
+  pk.peer_bitfield(1, bitfield(4, true));
+  for (int round = 0; round < 3; ++round) {
+    const auto got = pk.pick(1, 1, t0);
+    BOOST_REQUIRE_EQUAL(got.size(), 1u);
+    pk.block_received(1, got[0]);
+    BOOST_TEST(pk.piece_failed(got[0].piece, false).empty());
+  }
+  BOOST_TEST(pk.peer_failures(1) == 0u);
+  BOOST_TEST(pk.blocks_rerequested() == 3u);
+  BOOST_TEST(pk.pick(1, 10, t0).size() == 4u);
 }
 
 BOOST_AUTO_TEST_CASE(resume_state_is_respected) {
