@@ -63,6 +63,7 @@ struct peer_state {
   std::size_t reads_in_flight = 0;
   std::size_t bad_requests = 0;
   std::uint32_t refused_unreported = 0;
+  std::size_t choked_requests = 0;
   std::int64_t up_this_tick = 0;
   std::int64_t uploaded_unreported = 0;
   double up_rate = 0;
@@ -176,6 +177,11 @@ void on_block(broker_ptr self, const wire::piece& m) {
       st.cancelled.erase(c); // crossed our cancel on the wire: harmless
       return;
     }
+    // Our request at that offset, answered with another length: never honest.
+    const bool wrong_length = std::any_of(st.outstanding.begin(), st.outstanding.end(), [&](const block_ref& o) {
+      return o.piece == b.piece && o.begin == b.begin;
+    });
+    if (wrong_length) return close_with(self, peer_exit::protocol_error, "block of the wrong length");
     if (++st.unrequested > max_unrequested_blocks)
       close_with(self, peer_exit::protocol_error, "sends blocks we never requested");
     return;
@@ -236,6 +242,8 @@ void on_request(broker_ptr self, const wire::request& m) {
   auto& st = self->state;
   if (st.am_choking) { // BEP 3: requests while choked are dropped (they may have crossed our choke)
     ++st.refused_unreported;
+    if (++st.choked_requests > max_queued_requests)
+      close_with(self, peer_exit::protocol_error, "request flood while choked");
     return;
   }
   const bool valid = m.piece < st.setup.our_have.size() && st.setup.our_have.test(m.piece) &&

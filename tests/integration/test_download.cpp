@@ -2,59 +2,25 @@
 // a real opentracker, all on 127.0.0.1.
 #include <boost/test/unit_test.hpp>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
-#include <unistd.h>
 #include <sys/stat.h>
 
 #include <fstream>
-#include <memory>
-#include <optional>
 #include <thread>
 
-#include <nlohmann/json.hpp>
-
-#include "tests/support/child_process.hpp"
+#include "tests/support/actorrent_runs.hpp"
 #include "tests/support/process.hpp"
-#include "tests/support/swarm.hpp"
 
 using namespace actorrent;
 using namespace std::chrono_literals;
-
-namespace {
-
-const std::string binary = ACTORRENT_BINARY;
-
-struct run_result {
-  int exit_code = -1;
-  nlohmann::json last; // the last --json status line
-  std::string err;
-};
-
-// Runs actorrent --json to the end (or kills it after `limit`).
-run_result run_actorrent(const std::vector<std::string>& args, std::chrono::seconds limit = 120s) {
-  std::vector<std::string> argv{binary, "--json", "--no-seed"};
-  argv.insert(argv.end(), args.begin(), args.end());
-  test::child_process p(argv);
-  run_result r;
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    auto line = p.read_line(500ms);
-    if (!line) {
-      if (auto code = p.wait(0ms)) break;
-      continue;
-    }
-    r.last = nlohmann::json::parse(*line);
-  }
-  auto code = p.wait(5s);
-  r.exit_code = code.value_or(-2);
-  r.err = p.stderr_text();
-  return r;
-}
-
-} // namespace
+using test::binary;
+using test::free_port;
+using test::poll_runs;
+using test::run_actorrent;
+using test::start_seeder;
+using test::stop_seeder;
+using test::watch_actorrent;
+using test::watched_run;
 
 BOOST_AUTO_TEST_SUITE(download)
 
@@ -166,28 +132,6 @@ BOOST_AUTO_TEST_CASE(disk_errors_stop_with_one_clear_message) {
   BOOST_TEST(r.err.find("Not a directory") != std::string::npos, r.err);
 }
 
-namespace {
-// An actorrent seeding `s`'s payload; returns once it reports being complete.
-std::unique_ptr<test::child_process> start_seeder(const test::swarm& s, std::uint16_t port = 0) {
-  auto p = std::make_unique<test::child_process>(
-      std::vector<std::string>{binary, "--json", "-p", std::to_string(port), s.torrent(), "-d", s.source_dir()});
-  while (auto line = p->read_line(30s)) {
-    const auto j = nlohmann::json::parse(*line);
-    if (!j.value("checking", false) && j.value("progress", 0.0) >= 1.0) return p;
-  }
-  BOOST_FAIL("the seeder never became complete: " << p->stderr_text());
-  return p;
-}
-
-// Stops a seeder with SIGINT; returns its last status line.
-nlohmann::json stop_seeder(test::child_process& p) {
-  p.signal(SIGINT);
-  nlohmann::json last;
-  while (auto line = p.read_line(10s)) last = nlohmann::json::parse(*line);
-  BOOST_TEST(p.wait(10s).value_or(-2) == 130);
-  return last;
-}
-} // namespace
 
 BOOST_AUTO_TEST_CASE(seeds_a_multi_file_torrent_to_a_libtorrent_leecher) {
   test::swarm s("--size-kib 65536 --files 30 --piece-kib 64 --seeders 0");
@@ -199,17 +143,6 @@ BOOST_AUTO_TEST_CASE(seeds_a_multi_file_torrent_to_a_libtorrent_leecher) {
   BOOST_TEST((last["bytes_uploaded"].get<std::int64_t>() >= std::int64_t{64} << 20));
 }
 
-std::uint16_t free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  ::close(fd);
-  return ntohs(a.sin_port);
-}
 
 BOOST_AUTO_TEST_CASE(bad_requests_drop_the_peer_and_seeding_goes_on) {
   test::swarm s("--size-kib 8192 --seeders 0");
@@ -250,36 +183,8 @@ BOOST_AUTO_TEST_CASE(actorrent_leecher_downloads_from_an_actorrent_seeder) {
   stop_seeder(*seeder);
 }
 
+
 namespace {
-// An actorrent run whose --json lines are read as they come.
-struct watched_run {
-  std::unique_ptr<test::child_process> process;
-  nlohmann::json last;
-  std::vector<nlohmann::json> lines;
-  bool complete() const { return !last.is_null() && last.value("progress", 0.0) >= 1.0 && !last.value("checking", false); }
-};
-
-watched_run watch_actorrent(const std::vector<std::string>& args) {
-  std::vector<std::string> argv{binary, "--json", "-p", "0"}; // any free port: tests run in parallel
-  argv.insert(argv.end(), args.begin(), args.end());
-  return watched_run{std::make_unique<test::child_process>(argv), {}, {}};
-}
-
-// Reads every run's new lines until `done()` holds or `limit` passes; false on timeout.
-template <class Done>
-bool poll_runs(std::vector<watched_run*> runs, Done done, std::chrono::seconds limit) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    for (auto* r : runs)
-      while (auto line = r->process->read_line(50ms)) {
-        r->last = nlohmann::json::parse(*line);
-        r->lines.push_back(r->last);
-      }
-  }
-  return true;
-}
-
 // Bytes/s of `field` over `window` seconds, starting `settle` seconds after it first moved.
 double rate_over_window(const std::vector<nlohmann::json>& lines, const char* field, double settle, double window) {
   double first_moved = -1, start_t = -1, start_v = 0;
@@ -349,78 +254,6 @@ BOOST_AUTO_TEST_CASE(mixed_swarm_of_libtorrent_and_actorrent_leechers_all_finish
   BOOST_TEST_MESSAGE("actorrent leechers uploaded " << up1 << " and " << up2 << " bytes");
   BOOST_TEST(up1 + up2 > 0); // they traded, not just took
   for (const auto& d : dirs) BOOST_TEST(s.verify(d), d);
-}
-
-// --- fault injection: each kind at a real rate, and the download still ends byte-identical.
-namespace {
-struct fault_case {
-  const char* spec;
-  const char* kind;
-  const char* seed = "7";
-};
-
-// Runs a download with one fault; returns its last --json line after checking
-// it finished byte-identical with the fault really injected.
-nlohmann::json download_with_fault(const test::swarm& s, const fault_case& f) {
-  const auto dir = s.new_download_dir("dl");
-  const auto r = run_actorrent({s.torrent(), "-d", dir, "-p", "0", "--fault", f.spec, "--fault-seed", f.seed}, 150s);
-  BOOST_TEST_INFO(f.spec << ": " << r.err);
-  BOOST_TEST(r.exit_code == 0);
-  BOOST_TEST(s.verify(dir), f.spec);
-  BOOST_TEST((r.last["faults"][f.kind].get<int>() > 0), f.spec << ": " << r.last.dump());
-  BOOST_TEST(r.err.find("fault report: injected " + std::string(f.kind)) != std::string::npos, r.err);
-  return r.last;
-}
-} // namespace
-
-BOOST_AUTO_TEST_CASE(fault_peer_drop_and_peer_stall) {
-  test::swarm s("--size-kib 32768 --seeders 3");
-  download_with_fault(s, {"peer-drop=0.002", "peer-drop"});
-  const auto stall = download_with_fault(s, {"peer-stall=0.002", "peer-stall"});
-  BOOST_TEST(stall["peers_banned"] == 0);
-}
-
-BOOST_AUTO_TEST_CASE(fault_corrupt_block_refetches_and_bans_nobody) {
-  test::swarm s("--size-kib 32768 --seeders 2");
-  const auto last = download_with_fault(s, {"corrupt-block=0.01", "corrupt-block"});
-  BOOST_TEST((last["pieces_failed"].get<int>() > 0));
-  BOOST_TEST(last["peers_banned"] == 0); // we altered the data, not the seeders
-}
-
-BOOST_AUTO_TEST_CASE(fault_disk_error_and_disk_delay) {
-  test::swarm s("--size-kib 32768 --seeders 2");
-  const auto errors = download_with_fault(s, {"disk-error=0.01", "disk-error"});
-  BOOST_TEST((errors["blocks_rerequested"].get<int>() > 0));
-  BOOST_TEST(errors["pieces_failed"] == 0); // a write error is not a hash failure
-  // Every write waits 3 ms: the disk is the bottleneck and backpressure holds.
-  download_with_fault(s, {"disk-delay=3", "disk-delay"});
-}
-
-BOOST_AUTO_TEST_CASE(fault_tracker_fail) {
-  test::swarm s("--size-kib 8192 --seeders 1");
-  // Seed 3 makes the very first announce fail: no peers until the retry
-  // (15 s of backoff later), which must then find them.
-  const auto last = download_with_fault(s, {"tracker-fail=0.6", "tracker-fail", "3"});
-  BOOST_TEST(last["elapsed_s"].get<double>() >= 14.0, last.dump());
-}
-
-// Crashes of the scheduler or the disk writer stop the download with its state
-// saved (our documented choice); running again resumes and finishes.
-BOOST_AUTO_TEST_CASE(fault_scheduler_and_disk_crash_stop_with_state_saved) {
-  test::swarm s("--size-kib 32768 --seeders 2");
-  for (const char* spec : {"scheduler-crash=0.002", "disk-crash=0.002"}) {
-    const auto dir = s.new_download_dir("dl");
-    const auto crashed = run_actorrent({s.torrent(), "-d", dir, "-p", "0", "--fault", spec, "--fault-seed", "7"});
-    BOOST_TEST(crashed.exit_code == 1, spec << ": " << crashed.err);
-    BOOST_TEST(crashed.err.find("failed (injected fault: ") != std::string::npos, crashed.err);
-    BOOST_TEST(crashed.err.find("state saved, run again to resume") != std::string::npos, crashed.err);
-    const auto resumed = run_actorrent({s.torrent(), "-d", dir, "-p", "0"});
-    BOOST_TEST_INFO(spec << ": " << resumed.err);
-    BOOST_TEST(resumed.exit_code == 0);
-    BOOST_TEST(s.verify(dir), spec);
-    // Whatever was verified before the crash was kept, not fetched again.
-    BOOST_TEST((resumed.last["bytes_received"].get<std::int64_t>() < std::int64_t{32} << 20), spec);
-  }
 }
 
 BOOST_AUTO_TEST_CASE(https_tracker_with_ca_file) {
