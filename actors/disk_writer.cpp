@@ -10,6 +10,7 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
+#include "actors/load_meter.hpp"
 #include "actors/failure_reason.hpp"
 #include "protocol/block_cache.hpp"
 #include "protocol/sha1.hpp"
@@ -52,6 +53,7 @@ struct disk_state {
   std::uint32_t write_errors_in_row = 0;
   std::uint64_t write_errors_total = 0;
   std::uint64_t processed_unreported = 0; // bytes handled since the last report to the scheduler
+  load_meter load;
   static inline const char* name = "disk_writer";
 };
 
@@ -208,6 +210,7 @@ disk_actor::behavior_type disk_behavior(self_ptr self, context_ptr ctx, bitfield
   self->delayed_send(self, flush_interval, msg::tick_atom::value);
   return {
       [=](block_data& b) {
+        self->state.load.on_message(self);
         try {
           write_block(self, b);
         } catch (const storage_error& e) {
@@ -222,6 +225,7 @@ disk_actor::behavior_type disk_behavior(self_ptr self, context_ptr ctx, bitfield
         }
       },
       [=](msg::read_atom, block_ref b) -> caf::result<std::vector<char>> {
+        self->state.load.on_message(self);
         auto& s = self->state;
         const auto& geo = s.store->map().geometry();
         // Only verified pieces are ever served; peers checked the request already.
@@ -237,19 +241,23 @@ disk_actor::behavior_type disk_behavior(self_ptr self, context_ptr ctx, bitfield
         return out;
       },
       [=](msg::flush_atom) {
+        self->state.load.on_message(self);
         try {
           flush_now(self);
         } catch (const storage_error& e) {
           report_fatal(self, e.what());
         }
+        caf::anon_send(self->state.session, msg::load_atom::value, self->state.load.report("disk_writer"));
         return msg::flush_atom::value;
       },
       [=](msg::tick_atom) {
+        self->state.load.on_message(self);
         try {
           flush_now(self);
         } catch (const storage_error& e) {
           report_fatal(self, e.what());
         }
+        caf::anon_send(self->state.session, msg::load_atom::value, self->state.load.report("disk_writer"));
         self->delayed_send(self, flush_interval, msg::tick_atom::value);
       },
   };

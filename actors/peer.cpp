@@ -8,6 +8,7 @@
 #include <caf/io/all.hpp>
 #include <spdlog/spdlog.h>
 
+#include "actors/load_meter.hpp"
 #include "protocol/frame_parser.hpp"
 #include "protocol/wire.hpp"
 
@@ -68,6 +69,7 @@ struct peer_state {
   std::int64_t uploaded_unreported = 0;
   double up_rate = 0;
   clock::time_point last_block{};
+  load_meter load;
   static inline const char* name = "peer";
 };
 
@@ -82,7 +84,7 @@ void report_rates(broker_ptr self) {
       !st.peer_choking && st.am_interested && clock::now() - std::max(st.last_block, st.started) > snub_after;
   caf::anon_send(session, msg::rate_atom::value,
                  peer_rates{st.setup.key, st.rate, st.up_rate, st.uploaded_unreported, st.peer_interested, snubbed,
-                            st.refused_unreported});
+                            st.refused_unreported, st.load.messages, st.load.mailbox_high_water});
   st.uploaded_unreported = 0;
   st.refused_unreported = 0;
 }
@@ -418,9 +420,10 @@ caf::behavior peer_behavior(broker_ptr self, peer_setup setup, caf::io::connecti
   self->delayed_send(self, 1s, msg::tick_atom::value);
 
   return {
-      [=](caf::io::new_data_msg& m) { guarded(self, [&] { on_data(self, m.buf); }); },
-      [=](caf::io::connection_closed_msg&) { close_with(self, peer_exit::closed, "connection closed"); },
+      [=](caf::io::new_data_msg& m) { self->state.load.on_message(self); guarded(self, [&] { on_data(self, m.buf); }); },
+      [=](caf::io::connection_closed_msg&) { self->state.load.on_message(self); close_with(self, peer_exit::closed, "connection closed"); },
       [=](msg::cancel_atom, block_ref b) {
+        self->state.load.on_message(self);
         auto& s = self->state;
         auto it = std::find(s.outstanding.begin(), s.outstanding.end(), b);
         if (it == s.outstanding.end()) return;
@@ -432,14 +435,16 @@ caf::behavior peer_behavior(broker_ptr self, peer_setup setup, caf::io::connecti
         flush_out(self);
       },
       [=](msg::have_atom, std::uint32_t piece) {
+        self->state.load.on_message(self);
         auto& s = self->state;
         if (piece >= s.setup.our_have.size() || !s.setup.our_have.set(piece)) return;
         wire::append_have(s.out, piece);
         update_interest(self);
         flush_out(self);
       },
-      [=](msg::tick_atom) { guarded(self, [&] { on_tick(self); }); },
+      [=](msg::tick_atom) { self->state.load.on_message(self); guarded(self, [&] { on_tick(self); }); },
       [=](msg::unstall_atom) {
+        self->state.load.on_message(self);
         auto& s = self->state;
         if (!s.stalled || s.closing) return;
         s.stalled = false;
@@ -447,6 +452,7 @@ caf::behavior peer_behavior(broker_ptr self, peer_setup setup, caf::io::connecti
         self->trigger(s.hdl);
       },
       [=](msg::choke_atom) {
+        self->state.load.on_message(self);
         auto& s = self->state;
         if (s.am_choking) return;
         s.am_choking = true;
@@ -455,6 +461,7 @@ caf::behavior peer_behavior(broker_ptr self, peer_setup setup, caf::io::connecti
         flush_out(self);
       },
       [=](msg::unchoke_atom) {
+        self->state.load.on_message(self);
         auto& s = self->state;
         if (!s.am_choking) return;
         s.am_choking = false;
@@ -462,6 +469,7 @@ caf::behavior peer_behavior(broker_ptr self, peer_setup setup, caf::io::connecti
         flush_out(self);
       },
       [=](msg::want_atom) { // the scheduler has blocks again
+        self->state.load.on_message(self);
         guarded(self, [&] {
           refill(self);
           flush_out(self);

@@ -63,6 +63,7 @@ std::string status_line(const download_stats& d, const swarm_stats& s, double ra
 }
 
 nlohmann::json faults_json(const fault_plan& plan, const swarm_stats& s);
+nlohmann::json actors_json(const swarm_stats& s);
 
 nlohmann::json json_line(const progress_state& st, const download_stats& d, const swarm_stats& s) {
   const double elapsed = std::chrono::duration<double>(clock::now() - st.started).count();
@@ -90,7 +91,14 @@ nlohmann::json json_line(const progress_state& st, const download_stats& d, cons
           {"seeders", s.seeders},
           {"leechers", s.leechers},
           {"blocks_rerequested", d.blocks_rerequested},
-          {"faults", faults_json(st.ctx->options.faults, s)}};
+          {"faults", faults_json(st.ctx->options.faults, s)},
+          {"actors", actors_json(s)}};
+}
+
+nlohmann::json actors_json(const swarm_stats& s) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& a : s.actors) out[a.name] = {{"messages", a.messages}, {"mailbox_high_water", a.mailbox_high_water}};
+  return out;
 }
 
 // Faults planned by --fault, with how many were injected so far.

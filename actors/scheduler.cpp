@@ -6,6 +6,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/load_meter.hpp"
 #include "actors/failure_reason.hpp"
 #include "protocol/token_bucket.hpp"
 
@@ -25,6 +26,7 @@ struct scheduler_state {
   std::vector<peer_key> waiting_for_tokens;    // peers refused by the rate limit
   bool refill_timer_armed = false;
   fault_injector faults;
+  load_meter load;
   static inline const char* name = "scheduler";
 };
 
@@ -41,6 +43,7 @@ scheduler_actor::behavior_type scheduler_behavior(self_ptr self, context_ptr ctx
   st.session = std::move(session);
   picker_options po;
   po.request_timeout = ctx->options.request_timeout;
+  po.policy = ctx->options.policy;
   st.picker = std::make_unique<piece_picker>(ctx->torrent.make_file_map().geometry(), po);
   st.stats.pieces_total = ctx->torrent.piece_count();
   st.stats.bytes_total = ctx->torrent.total_size;
@@ -57,19 +60,23 @@ scheduler_actor::behavior_type scheduler_behavior(self_ptr self, context_ptr ctx
 
   return {
       [=](msg::join_atom, peer_key key, caf::actor peer) {
+        self->state.load.on_message(self);
         self->state.picker->add_peer(key);
         self->state.peers[key] = std::move(peer);
       },
       [=](msg::bitfield_atom, peer_key key, const std::string& bytes) {
+        self->state.load.on_message(self);
         auto& pk = *self->state.picker;
         // Peers validated the bitfield already; a mismatch here is a bug, not input.
         if (auto bf = bitfield::from_wire(bytes, pk.geometry().piece_count())) pk.peer_bitfield(key, *bf);
       },
       [=](msg::have_atom, peer_key key, std::uint32_t piece) {
+        self->state.load.on_message(self);
         auto& pk = *self->state.picker;
         if (piece < pk.geometry().piece_count()) pk.peer_have(key, piece);
       },
       [=](msg::want_atom, peer_key key, std::uint32_t count) {
+        self->state.load.on_message(self);
         auto& s = self->state;
         if (s.disk_backlog > s.ctx->options.max_disk_backlog) {
           s.waiting_for_disk.push_back(key);
@@ -98,6 +105,7 @@ scheduler_actor::behavior_type scheduler_behavior(self_ptr self, context_ptr ctx
         return blocks;
       },
       [=](msg::want_atom) { // rate-limit refill timer: wake the peers we turned away
+        self->state.load.on_message(self);
         auto& s = self->state;
         s.refill_timer_armed = false;
         for (peer_key key : s.waiting_for_tokens) {
@@ -107,6 +115,7 @@ scheduler_actor::behavior_type scheduler_behavior(self_ptr self, context_ptr ctx
         s.waiting_for_tokens.clear();
       },
       [=](msg::written_atom, std::uint64_t bytes) {
+        self->state.load.on_message(self);
         auto& s = self->state;
         s.disk_backlog -= static_cast<std::int64_t>(bytes);
         if (s.disk_backlog > s.ctx->options.max_disk_backlog / 2 || s.waiting_for_disk.empty()) return;
@@ -118,6 +127,7 @@ scheduler_actor::behavior_type scheduler_behavior(self_ptr self, context_ptr ctx
         s.waiting_for_disk.clear();
       },
       [=](msg::block_atom, peer_key key, block_ref block) {
+        self->state.load.on_message(self);
         auto& s = self->state;
         if (s.faults.fire(fault_kind::scheduler_crash)) {
           caf::anon_send(s.session, msg::fault_atom::value, static_cast<std::uint8_t>(fault_kind::scheduler_crash));
@@ -133,16 +143,19 @@ scheduler_actor::behavior_type scheduler_behavior(self_ptr self, context_ptr ctx
           if (it != s.peers.end()) caf::anon_send(it->second, msg::cancel_atom::value, block);
         }
       },
-      [=](msg::release_atom, peer_key key) { self->state.picker->release_requests(key); },
+      [=](msg::release_atom, peer_key key) { self->state.load.on_message(self); self->state.picker->release_requests(key); },
       [=](msg::leave_atom, peer_key key) {
+        self->state.load.on_message(self);
         self->state.picker->remove_peer(key);
         self->state.peers.erase(key);
       },
       [=](msg::verified_atom, std::uint32_t piece) {
+        self->state.load.on_message(self);
         if (!self->state.picker->have().test(piece)) count_verified(self->state, piece);
         self->state.picker->piece_verified(piece);
       },
       [=](msg::failed_atom, std::uint32_t piece, std::uint8_t cause) {
+        self->state.load.on_message(self);
         auto& s = self->state;
         if (piece >= s.picker->geometry().piece_count()) return;
         const auto why = static_cast<piece_failure>(cause);
@@ -154,6 +167,7 @@ scheduler_actor::behavior_type scheduler_behavior(self_ptr self, context_ptr ctx
           caf::anon_send(s.session, msg::ban_atom::value, bad);
       },
       [=](msg::stats_atom) {
+        self->state.load.on_message(self);
         auto& s = self->state;
         download_stats out = s.stats;
         out.pieces_in_progress = static_cast<std::uint32_t>(s.picker->pieces_in_progress());
@@ -163,12 +177,14 @@ scheduler_actor::behavior_type scheduler_behavior(self_ptr self, context_ptr ctx
         return out;
       },
       [=](msg::tick_atom) {
+        self->state.load.on_message(self);
         // Stuck requests go back to the pool; their peers cancel them.
         auto& s = self->state;
         for (auto& [key, block] : s.picker->expire(piece_picker::clock::now())) {
           auto it = s.peers.find(key);
           if (it != s.peers.end()) caf::anon_send(it->second, msg::cancel_atom::value, block);
         }
+        caf::anon_send(s.session, msg::load_atom::value, s.load.report("scheduler"));
         self->delayed_send(self, std::chrono::seconds(1), msg::tick_atom::value);
       },
   };

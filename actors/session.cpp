@@ -12,6 +12,7 @@
 #include <caf/io/all.hpp>
 #include <spdlog/spdlog.h>
 
+#include "actors/load_meter.hpp"
 #include "actors/checker.hpp"
 #include "actors/connector.hpp"
 #include "actors/disk_writer.hpp"
@@ -70,6 +71,8 @@ struct session_state {
   std::vector<peer_key> unchoked;
   std::int64_t uploaded_now = 0;
   std::uint64_t requests_refused = 0;
+  std::map<std::string, actor_load> loads;  // latest report of the scheduler and disk writer
+  actor_load departed_peers{"peers"};       // load of peer actors that are gone
   std::vector<std::uint64_t> faults_injected = std::vector<std::uint64_t>(fault_kind_count, 0);
   std::uint64_t ticks = 0;
   clock::time_point completed_at{};
@@ -89,6 +92,7 @@ struct session_state {
   bool started = false;
   bool completed = false;
   bool stopping = false;
+  load_meter load;
   static inline const char* name = "session";
 };
 
@@ -170,6 +174,10 @@ void forget_peer(self_ptr self, const caf::actor_addr& who, const caf::error& re
   known_peer& p = kp->second;
   self->send(st.scheduler, msg::leave_atom::value, p.key);
   st.peers.erase(p.key);
+  if (auto r = st.rates.find(p.key); r != st.rates.end()) {
+    st.departed_peers.messages += r->second.messages;
+    st.departed_peers.mailbox_high_water = std::max(st.departed_peers.mailbox_high_water, r->second.mailbox_high_water);
+  }
   st.rates.erase(p.key);
   st.joined_at.erase(p.key);
   st.unchoked.erase(std::remove(st.unchoked.begin(), st.unchoked.end(), p.key), st.unchoked.end());
@@ -561,6 +569,7 @@ caf::behavior session_behavior(self_ptr self, context_ptr ctx) {
   load_state_and_check(self);
   return {
       [=](msg::tracker_atom, const tracker_news& news) {
+        self->state.load.on_message(self);
         auto& s = self->state;
         if (!news.failure.empty()) {
           const std::string problem = news.url + ": " + news.failure;
@@ -580,18 +589,26 @@ caf::behavior session_behavior(self_ptr self, context_ptr ctx) {
         }
       },
       [=](msg::announce_atom) {
+        self->state.load.on_message(self);
         auto& s = self->state;
         return transfer_totals{s.resume.uploaded + s.uploaded_now, s.downloaded_before + s.downloaded_now,
                                s.ctx->torrent.total_size - s.bytes_have};
       },
       [=](msg::join_atom, peer_key key, caf::actor peer, const peer_address& from) {
+        self->state.load.on_message(self);
         accept_incoming(self, key, std::move(peer), from);
       },
-      [=](msg::hello_atom, peer_key key, const std::string& id) { on_hello(self, key, id); },
+      [=](msg::hello_atom, peer_key key, const std::string& id) { self->state.load.on_message(self); on_hello(self, key, id); },
+      [=](msg::load_atom, const actor_load& l) {
+        self->state.load.on_message(self);
+        self->state.loads[l.name] = l;
+      },
       [=](msg::fault_atom, std::uint8_t kind) {
+        self->state.load.on_message(self);
         if (kind < fault_kind_count) ++self->state.faults_injected[kind];
       },
       [=](msg::rate_atom, const peer_rates& r) {
+        self->state.load.on_message(self);
         auto& s = self->state;
         s.uploaded_now += r.uploaded;
         s.requests_refused += r.refused;
@@ -602,6 +619,7 @@ caf::behavior session_behavior(self_ptr self, context_ptr ctx) {
         if (newly_interested && s.unchoked.size() < 5) run_choker(self);
       },
       [=](msg::stats_atom) {
+        self->state.load.on_message(self);
         auto& s = self->state;
         swarm_stats out;
         out.peers_connected = static_cast<std::uint32_t>(s.peers.size());
@@ -614,11 +632,20 @@ caf::behavior session_behavior(self_ptr self, context_ptr ctx) {
         out.requests_refused = s.requests_refused;
         out.duplicate_connections = s.duplicates;
         out.faults_injected = s.faults_injected;
+        out.actors.push_back(s.load.report("session"));
+        for (const auto& [name, l] : s.loads) out.actors.push_back(l);
+        actor_load peers = s.departed_peers;
+        for (const auto& [key, r] : s.rates) {
+          peers.messages += r.messages;
+          peers.mailbox_high_water = std::max(peers.mailbox_high_water, r.mailbox_high_water);
+        }
+        out.actors.push_back(peers);
         return out;
       },
-      [=](msg::verified_atom, std::uint32_t piece) { on_verified(self, piece); },
-      [=](msg::failed_atom, std::uint32_t piece) { spdlog::debug("piece {} failed its hash check", piece); },
+      [=](msg::verified_atom, std::uint32_t piece) { self->state.load.on_message(self); on_verified(self, piece); },
+      [=](msg::failed_atom, std::uint32_t piece) { self->state.load.on_message(self); spdlog::debug("piece {} failed its hash check", piece); },
       [=](msg::ban_atom, peer_key key) {
+        self->state.load.on_message(self);
         auto& s = self->state;
         auto it = s.peers.find(key);
         if (it == s.peers.end()) return;
@@ -631,12 +658,14 @@ caf::behavior session_behavior(self_ptr self, context_ptr ctx) {
         }
         self->send_exit(it->second, caf::exit_reason::kill);
       },
-      [=](msg::fatal_atom, const std::string& what) { stop(self, 1, what); },
-      [=](msg::complete_atom) { stop(self, 0, "download complete"); },
+      [=](msg::fatal_atom, const std::string& what) { self->state.load.on_message(self); stop(self, 1, what); },
+      [=](msg::complete_atom) { self->state.load.on_message(self); stop(self, 0, "download complete"); },
       [=](msg::interrupt_atom, int signal_number) {
+        self->state.load.on_message(self);
         stop(self, 128 + signal_number, "interrupted: saving state");
       },
       [=](msg::tick_atom) {
+        self->state.load.on_message(self);
         auto& s = self->state;
         if (++s.ticks % 10 == 0) run_choker(self);
         check_seeding_goals(self);

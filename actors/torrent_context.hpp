@@ -9,6 +9,7 @@
 #include "protocol/fault_plan.hpp"
 #include "protocol/metainfo.hpp"
 #include "protocol/peer_id.hpp"
+#include "protocol/piece_picker.hpp"
 
 namespace actorrent {
 
@@ -21,6 +22,7 @@ struct engine_options {
   double seed_ratio = 0;                 // stop seeding at uploaded/size >= this (0: never)
   std::chrono::minutes seed_time{0};     // stop seeding after this long (0: never)
   std::size_t upload_slots = 4;
+  piece_policy policy = piece_policy::rarest; // --piece-policy
   // Pipeline: enough requests for ~3 s of the peer's rate, within these bounds.
   std::uint32_t pipeline_min = 16;
   std::uint32_t pipeline_max = 500;

@@ -95,6 +95,9 @@ int main(int argc, char** argv) {
   app.add_option("--pipeline-max", eo.pipeline_max, "most requests kept in flight per peer")->capture_default_str()->check(CLI::Range(1, 10000));
   unsigned request_timeout = 30;
   app.add_option("--request-timeout", request_timeout, "seconds before a stuck block request is re-assigned")->capture_default_str()->check(CLI::Range(1, 3600));
+  std::string policy = "rarest";
+  app.add_option("--piece-policy", policy, "which piece to start next: rarest, sequential or random")
+      ->capture_default_str()->check(CLI::IsMember({"rarest", "sequential", "random"}));
   unsigned max_down_kib = 0;
   app.add_option("--max-download-rate", max_down_kib, "download limit in KiB/s (0: none)")->capture_default_str()->check(CLI::Range(0u, 4u << 20));
   unsigned max_up_kib = 0;
@@ -159,5 +162,6 @@ int main(int argc, char** argv) {
   eo.max_disk_backlog = static_cast<std::int64_t>(backlog_mib) << 20;
   eo.max_download_rate = static_cast<std::int64_t>(max_down_kib) * 1024;
   eo.max_upload_rate = static_cast<std::int64_t>(max_up_kib) * 1024;
+  policy_from_name(policy, eo.policy);
   return run_download(dl);
 }

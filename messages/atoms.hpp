@@ -36,6 +36,7 @@ using ban_atom = caf::atom_constant<caf::atom("ban")>;
 using grant_atom = caf::atom_constant<caf::atom("grant")>;
 using fault_atom = caf::atom_constant<caf::atom("fault")>;
 using unstall_atom = caf::atom_constant<caf::atom("unstall")>;
+using load_atom = caf::atom_constant<caf::atom("load")>;
 using hello_atom = caf::atom_constant<caf::atom("hello")>;
 
 } // namespace actorrent::msg

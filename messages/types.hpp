@@ -103,14 +103,27 @@ struct peer_rates {
   bool interested = false;        // it wants our data
   bool snubbed = false;           // it unchoked us yet sent nothing for 60 s
   std::uint32_t refused = 0;      // requests refused since the last report (bad, or while choked)
+  std::uint64_t messages = 0;     // handled by the peer actor so far
+  std::uint64_t mailbox_high_water = 0;
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, peer_rates& x) {
   return f(caf::meta::type_name("peer_rates"), x.key, x.from_peer, x.to_peer, x.uploaded, x.interested, x.snubbed,
-           x.refused);
+           x.refused, x.messages, x.mailbox_high_water);
 }
 
 // The session's view of the swarm.
+// Load of one actor (or of all peer actors together), for --json.
+struct actor_load {
+  std::string name;
+  std::uint64_t messages = 0;
+  std::uint64_t mailbox_high_water = 0;
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, actor_load& x) {
+  return f(caf::meta::type_name("actor_load"), x.name, x.messages, x.mailbox_high_water);
+}
+
 struct swarm_stats {
   std::uint32_t peers_connected = 0;
   std::uint32_t peers_known = 0;
@@ -122,12 +135,13 @@ struct swarm_stats {
   std::uint64_t requests_refused = 0; // out of range, unheld piece, too long, or while choked
   std::uint32_t duplicate_connections = 0;
   std::vector<std::uint64_t> faults_injected; // per fault_kind
+  std::vector<actor_load> actors;
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, swarm_stats& x) {
   return f(caf::meta::type_name("swarm_stats"), x.peers_connected, x.peers_known, x.peers_banned,
            x.peer_restarts, x.seeders, x.leechers, x.bytes_uploaded, x.requests_refused,
-           x.duplicate_connections, x.faults_injected);
+           x.duplicate_connections, x.faults_injected, x.actors);
 }
 
 } // namespace actorrent

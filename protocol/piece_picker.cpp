@@ -83,12 +83,33 @@ void piece_picker::rebuild_order() {
     if (!have_.test(p) && !awaiting_hash_.test(p)) order_.push_back(p);
   // Until a few pieces are done, a random order (so that some piece completes
   // soon and we have something to trade); rarest first after that.
-  const bool random_phase = have_.count() < options_.random_first_pieces;
+  if (options_.policy == piece_policy::sequential) { // order_ is already by index
+    order_dirty_ = false;
+    return;
+  }
+  const bool by_rarity = options_.policy == piece_policy::rarest && have_.count() >= options_.random_first_pieces;
   std::sort(order_.begin(), order_.end(), [&](std::uint32_t a, std::uint32_t b) {
-    if (!random_phase && availability_[a] != availability_[b]) return availability_[a] < availability_[b];
+    if (by_rarity && availability_[a] != availability_[b]) return availability_[a] < availability_[b];
     return tie_break_[a] < tie_break_[b];
   });
   order_dirty_ = false;
+}
+
+const char* policy_name(piece_policy p) {
+  switch (p) {
+    case piece_policy::sequential: return "sequential";
+    case piece_policy::random: return "random";
+    default: return "rarest";
+  }
+}
+
+bool policy_from_name(const std::string& name, piece_policy& out) {
+  for (auto p : {piece_policy::rarest, piece_policy::sequential, piece_policy::random})
+    if (name == policy_name(p)) {
+      out = p;
+      return true;
+    }
+  return false;
 }
 
 block_ref piece_picker::make_ref(std::uint32_t piece, std::size_t block) const {

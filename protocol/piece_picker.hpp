@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstdint>
 #include <random>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -35,7 +36,14 @@ struct block_ref {
   friend bool operator!=(const block_ref& a, const block_ref& b) { return !(a == b); }
 };
 
+// Which new piece to start: rarest first (the swarm-friendly default),
+// sequential (by index: streaming, or to compare designs), or random.
+enum class piece_policy : std::uint8_t { rarest, sequential, random };
+const char* policy_name(piece_policy p);
+bool policy_from_name(const std::string& name, piece_policy& out);
+
 struct picker_options {
+  piece_policy policy = piece_policy::rarest;
   std::size_t random_first_pieces = 4;
   std::chrono::milliseconds request_timeout{30000};
   std::size_t endgame_max_requesters = 3; // peers that may hold one block in endgame

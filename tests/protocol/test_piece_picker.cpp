@@ -262,6 +262,51 @@ BOOST_AUTO_TEST_CASE(failures_without_blame_refetch_but_ban_nobody) {
   BOOST_TEST(pk.pick(1, 10, t0).size() == 4u);
 }
 
+BOOST_AUTO_TEST_CASE(sequential_policy_goes_by_index_whatever_the_rarity) {
+  picker_options o = rarest_only();
+  o.policy = piece_policy::sequential;
+  piece_picker pk(geo, o);
+  pk.peer_bitfield(1, bitfield(8, true));
+  pk.peer_bitfield(2, pieces(8, {0, 1, 2, 3, 4, 5, 6})); // 7 is rarest
+  std::vector<std::uint32_t> started;
+  for (int i = 0; i < 8; ++i) {
+    const auto got = pk.pick(1, 4, t0); // one whole piece at a time
+    BOOST_REQUIRE_EQUAL(got.size(), 4u);
+    started.push_back(got[0].piece);
+  }
+  BOOST_TEST(started == (std::vector<std::uint32_t>{0, 1, 2, 3, 4, 5, 6, 7}));
+}
+
+BOOST_AUTO_TEST_CASE(random_policy_ignores_rarity_and_varies_with_the_seed) {
+  auto first_pieces = [](std::uint64_t seed) {
+    picker_options o = rarest_only(seed);
+    o.policy = piece_policy::random;
+    piece_picker pk(geo, o);
+    pk.peer_bitfield(1, bitfield(8, true));
+    pk.peer_bitfield(2, pieces(8, {0, 1, 2, 3, 4, 5, 6}));
+    std::vector<std::uint32_t> out;
+    for (int i = 0; i < 8; ++i) out.push_back(pk.pick(1, 4, t0).at(0).piece);
+    return out;
+  };
+  std::set<std::uint32_t> firsts;
+  for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+    const auto order = first_pieces(seed);
+    BOOST_TEST(std::set<std::uint32_t>(order.begin(), order.end()).size() == 8u); // each piece once
+    firsts.insert(order[0]);
+  }
+  BOOST_TEST(firsts.size() > 3u); // rarest-first would always start with piece 7
+}
+
+BOOST_AUTO_TEST_CASE(policy_names_round_trip) {
+  for (auto p : {piece_policy::rarest, piece_policy::sequential, piece_policy::random}) {
+    piece_policy back = piece_policy::rarest;
+    BOOST_TEST(policy_from_name(policy_name(p), back));
+    BOOST_TEST((back == p));
+  }
+  piece_policy unused{};
+  BOOST_TEST(!policy_from_name("fastest", unused));
+}
+
 BOOST_AUTO_TEST_CASE(resume_state_is_respected) {
   piece_picker pk(geo, rarest_only());
   pk.set_have(pieces(8, {0, 1, 2, 3, 4, 5, 6}));
