@@ -5,7 +5,10 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <random>
 
 #include "tests/support/actorrent_runs.hpp"
@@ -155,6 +158,70 @@ BOOST_AUTO_TEST_CASE(sigkill_at_random_moments_loses_no_verified_piece) {
   const auto missing = (std::int64_t{64} << 20) - std::int64_t{last_seen_pieces} * (256 << 10);
   BOOST_TEST_MESSAGE("last run received " << received << " bytes; " << missing << " were missing");
   BOOST_TEST(received <= missing + (std::int64_t{8} << 20), received << " received, " << missing << " were missing");
+}
+
+// --- damaged resume files and files changed behind our back.
+namespace {
+std::string only_file_in(const std::string& dir) {
+  const std::string cmd = "ls '" + dir + "'/*.resume";
+  std::string out;
+  if (FILE* f = ::popen(cmd.c_str(), "r")) {
+    char buf[512];
+    while (std::fgets(buf, sizeof buf, f)) out += buf;
+    ::pclose(f);
+  }
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  return out;
+}
+} // namespace
+
+BOOST_AUTO_TEST_CASE(bad_resume_files_and_changed_data_are_rechecked) {
+  test::swarm s("--size-kib 8192 --seeders 1");
+  test::swarm other("--size-kib 1024 --seeders 0");
+  const auto dir = s.new_download_dir("dl");
+  BOOST_REQUIRE(run_actorrent({s.torrent(), "-d", dir, "-p", "0"}).exit_code == 0);
+  const std::string resume = only_file_in(dir + "/.actorrent");
+  BOOST_REQUIRE(!resume.empty());
+  const std::string good = [&] {
+    std::ifstream in(resume, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }();
+  // Another torrent's resume file, under this torrent's name: a complete
+  // copy of that torrent's data writes one at once.
+  BOOST_REQUIRE(run_actorrent({other.torrent(), "-d", other.source_dir(), "-p", "0"}, 30s).exit_code == 0);
+  const std::string foreign = [&] {
+    std::ifstream in(only_file_in(other.source_dir() + "/.actorrent"), std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }();
+  BOOST_REQUIRE(!foreign.empty());
+  const std::pair<const char*, std::string> damaged[] = {
+      {"truncated", good.substr(0, good.size() / 2)},
+      {"corrupt", std::string(good.size(), 'x')},
+      {"foreign", foreign}};
+  for (const auto& [what, bytes] : damaged) {
+    std::ofstream(resume, std::ios::binary | std::ios::trunc) << bytes;
+    const auto r = run_actorrent({s.torrent(), "-d", dir, "-p", "0"});
+    BOOST_TEST_INFO(what << ": " << r.err);
+    BOOST_TEST(r.exit_code == 0);
+    BOOST_TEST(r.err.find("is unusable") != std::string::npos);
+    BOOST_TEST(r.err.find("checking") != std::string::npos);
+    BOOST_TEST(r.last["bytes_received"] == 0); // the recheck found every piece good
+    BOOST_TEST(s.verify(dir));
+  }
+  // A byte changed behind our back (size kept, mtime moves): the piece is
+  // rechecked, fails, and is fetched again.
+  {
+    std::fstream f(dir + "/" + s.name(), std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(1 << 20);
+    f.put('\x42');
+  }
+  ::sync();
+  const auto r = run_actorrent({s.torrent(), "-d", dir, "-p", "0"});
+  BOOST_TEST_INFO(r.err);
+  BOOST_TEST(r.exit_code == 0);
+  BOOST_TEST(r.err.find("checking") != std::string::npos);
+  BOOST_TEST((r.last["bytes_received"].get<std::int64_t>() >= 256 << 10)); // at least the damaged piece
+  BOOST_TEST(s.verify(dir));
 }
 
 // --- disk full: a download into a 12 MiB tmpfs stops with a clear message;
