@@ -65,6 +65,7 @@ struct peer_state {
   std::size_t bad_requests = 0;
   std::uint32_t refused_unreported = 0;
   std::size_t choked_requests = 0;
+  std::int64_t downloaded_unreported = 0;
   std::int64_t up_this_tick = 0;
   std::int64_t uploaded_unreported = 0;
   double up_rate = 0;
@@ -84,7 +85,9 @@ void report_rates(broker_ptr self) {
       !st.peer_choking && st.am_interested && clock::now() - std::max(st.last_block, st.started) > snub_after;
   caf::anon_send(session, msg::rate_atom::value,
                  peer_rates{st.setup.key, st.rate, st.up_rate, st.uploaded_unreported, st.peer_interested, snubbed,
-                            st.refused_unreported, st.load.messages, st.load.mailbox_high_water});
+                            st.refused_unreported, st.downloaded_unreported, st.load.messages,
+                            st.load.mailbox_high_water});
+  st.downloaded_unreported = 0;
   st.uploaded_unreported = 0;
   st.refused_unreported = 0;
 }
@@ -190,6 +193,7 @@ void on_block(broker_ptr self, const wire::piece& m) {
   }
   st.outstanding.erase(it);
   st.bytes_this_tick += b.length;
+  st.downloaded_unreported += b.length;
   st.last_block = clock::now();
   self->send(st.setup.disk, block_data{b.piece, b.begin, std::vector<char>(m.data.begin(), m.data.end()), st.setup.key});
   self->send(st.setup.scheduler, msg::block_atom::value, st.setup.key, b);
@@ -330,6 +334,7 @@ void guarded(broker_ptr self, F&& handler) {
     if (st.closing) return;
     st.closing = true;
     spdlog::debug("peer {}: failed: {}", st.setup.address.to_string(), e.what());
+    report_rates(self); // what it delivered tells the session whether it is crash-looping
     release_handles(self);
     self->close(st.hdl);
     self->quit(caf::make_error(caf::sec::runtime_error, std::string(e.what())));

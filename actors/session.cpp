@@ -51,6 +51,7 @@ struct known_peer {
   clock::time_point next_attempt{};
   clock::time_point banned_until{};
   std::deque<clock::time_point> restarts;
+  std::int64_t delivered = 0; // payload bytes since its last (re)start
 };
 
 struct session_state {
@@ -206,7 +207,11 @@ void forget_peer(self_ptr self, const caf::actor_addr& who, const caf::error& re
     }
   } else if (reason && reason != caf::exit_reason::user_shutdown) {
     // The actor itself failed (an exception): replace it, within a budget.
+    // Only crashes without progress count against the budget: a peer that
+    // delivered data since its last start is flaky, not crash-looping.
     ++st.restarts;
+    if (p.delivered >= static_cast<std::int64_t>(block_size)) p.restarts.clear();
+    p.delivered = 0;
     p.restarts.push_back(now);
     while (!p.restarts.empty() && now - p.restarts.front() > restart_window) p.restarts.pop_front();
     if (p.restarts.size() >= restart_budget) {
@@ -215,8 +220,11 @@ void forget_peer(self_ptr self, const caf::actor_addr& who, const caf::error& re
       p.banned_until = now + ban_time;
       ++st.banned;
     } else {
-      spdlog::debug("peer {} failed ({}): restarting", p.address.to_string(), describe(reason));
-      p.next_attempt = now + 1s;
+      // Restart at once the first time, then back off while it keeps failing.
+      const auto delay = std::chrono::milliseconds(100) * (1 << std::min<std::size_t>(p.restarts.size() - 1, 5));
+      spdlog::debug("peer {} failed ({}): restarting in {} ms", p.address.to_string(), describe(reason), delay.count());
+      p.next_attempt = now + delay;
+      self->delayed_send(self, delay, msg::connect_atom::value);
     }
   }
   connect_more(self);
@@ -603,6 +611,10 @@ caf::behavior session_behavior(self_ptr self, context_ptr ctx) {
         self->state.load.on_message(self);
         self->state.loads[l.name] = l;
       },
+      [=](msg::connect_atom) { // a restart delay is over
+        self->state.load.on_message(self);
+        connect_more(self);
+      },
       [=](msg::fault_atom, std::uint8_t kind) {
         self->state.load.on_message(self);
         if (kind < fault_kind_count) ++self->state.faults_injected[kind];
@@ -612,6 +624,7 @@ caf::behavior session_behavior(self_ptr self, context_ptr ctx) {
         auto& s = self->state;
         s.uploaded_now += r.uploaded;
         s.requests_refused += r.refused;
+        if (known_peer* kp = known_by_key(s, r.key)) kp->delivered += r.downloaded;
         auto& last = s.rates[r.key];
         const bool newly_interested = r.interested && !last.interested;
         last = r;

@@ -103,13 +103,14 @@ struct peer_rates {
   bool interested = false;        // it wants our data
   bool snubbed = false;           // it unchoked us yet sent nothing for 60 s
   std::uint32_t refused = 0;      // requests refused since the last report (bad, or while choked)
+  std::int64_t downloaded = 0;    // payload bytes received since the last report
   std::uint64_t messages = 0;     // handled by the peer actor so far
   std::uint64_t mailbox_high_water = 0;
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, peer_rates& x) {
   return f(caf::meta::type_name("peer_rates"), x.key, x.from_peer, x.to_peer, x.uploaded, x.interested, x.snubbed,
-           x.refused, x.messages, x.mailbox_high_water);
+           x.refused, x.downloaded, x.messages, x.mailbox_high_water);
 }
 
 // The session's view of the swarm.

@@ -107,16 +107,18 @@ BOOST_AUTO_TEST_CASE(resume_after_interrupt_fetches_only_what_is_missing) {
 }
 
 BOOST_AUTO_TEST_CASE(crashing_peer_actors_are_replaced_and_their_blocks_refetched) {
-  // Supervision: with peer actors throwing on 0.1% of messages, the session
+  // Supervision: with peer actors throwing on 1% of messages, the session
   // restarts them, their outstanding blocks go back to the scheduler, and the
   // download still completes byte-identical.
   test::swarm s("--size-kib 65536 --seeders 3");
   const auto dir = s.new_download_dir("dl");
-  const auto r = run_actorrent({s.torrent(), "-d", dir, "--fault", "peer-crash=0.001", "--fault-seed", "3"});
+  const auto r = run_actorrent({s.torrent(), "-d", dir, "--fault", "peer-crash=0.01", "--fault-seed", "3"});
   BOOST_TEST_INFO(r.err);
   BOOST_TEST(r.exit_code == 0);
   BOOST_TEST(s.verify(dir));
   BOOST_TEST((r.last["peer_restarts"].get<int>() > 0));
+  BOOST_TEST((r.last["faults"]["peer-crash"].get<int>() > 0));
+  BOOST_TEST(r.err.find("fault report: injected peer-crash") != std::string::npos, r.err);
 }
 
 BOOST_AUTO_TEST_CASE(disk_errors_stop_with_one_clear_message) {

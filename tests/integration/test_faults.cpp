@@ -82,6 +82,8 @@ BOOST_AUTO_TEST_CASE(fault_scheduler_and_disk_crash_stop_with_state_saved) {
     BOOST_TEST(crashed.exit_code == 1, spec << ": " << crashed.err);
     BOOST_TEST(crashed.err.find("failed (injected fault: ") != std::string::npos, crashed.err);
     BOOST_TEST(crashed.err.find("state saved, run again to resume") != std::string::npos, crashed.err);
+    const std::string kind = std::string(spec).substr(0, std::string(spec).find('='));
+    BOOST_TEST(crashed.err.find("fault report: injected " + kind + " 1") != std::string::npos, crashed.err);
     const auto resumed = run_actorrent({s.torrent(), "-d", dir, "-p", "0"});
     BOOST_TEST_INFO(spec << ": " << resumed.err);
     BOOST_TEST(resumed.exit_code == 0);
