@@ -10,6 +10,7 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
+#include "actors/fault_injection.hpp"
 #include "actors/load_meter.hpp"
 #include "actors/failure_reason.hpp"
 #include "protocol/block_cache.hpp"
@@ -26,7 +27,6 @@ constexpr std::size_t read_cache_bytes = 4 << 20; // recently served blocks
 // Write errors in a row (EIO and the like) before we give up: a few are
 // retried by fetching their piece again, a failing disk stops the download.
 constexpr std::uint32_t max_write_errors_in_row = 16;
-constexpr std::uint64_t disk_fault_stream = (std::uint64_t{1} << 62) | 1;
 
 struct piece_assembly {
   sha1_hasher hasher;
@@ -102,21 +102,15 @@ void finish_piece(self_ptr self, std::uint32_t piece, piece_assembly& a) {
   }
 }
 
-bool inject(self_ptr self, fault_kind k) {
-  if (!self->state.faults.fire(k)) return false;
-  caf::anon_send(self->state.session, msg::fault_atom::value, static_cast<std::uint8_t>(k));
-  return true;
-}
-
 // Faults injected at a block write (--fault disk-delay, disk-crash,
 // disk-error, corrupt-block), before the block reaches the disk or the hash.
 void inject_write_faults(self_ptr self, block_data& b, piece_assembly& a) {
   auto& st = self->state;
-  if (inject(self, fault_kind::disk_delay))
+  if (inject(st.faults, fault_kind::disk_delay, st.session))
     std::this_thread::sleep_for(std::chrono::milliseconds(st.ctx->options.faults.disk_delay_ms()));
-  if (inject(self, fault_kind::disk_crash)) throw std::runtime_error("injected fault: disk-crash");
-  if (inject(self, fault_kind::disk_error)) throw storage_error("write failed: Input/output error (injected fault: disk-error)", EIO);
-  if (inject(self, fault_kind::corrupt_block)) {
+  if (inject(st.faults, fault_kind::disk_crash, st.session)) throw std::runtime_error("injected fault: disk-crash");
+  if (inject(st.faults, fault_kind::disk_error, st.session)) throw storage_error("write failed: Input/output error (injected fault: disk-error)", EIO);
+  if (inject(st.faults, fault_kind::corrupt_block, st.session)) {
     b.bytes[b.bytes.size() / 2] ^= 0x5A;
     a.tampered = true;
   }
@@ -200,7 +194,7 @@ disk_actor::behavior_type disk_behavior(self_ptr self, context_ptr ctx, bitfield
   st.session = std::move(session);
   st.resume = std::move(resume);
   st.store = std::make_unique<storage>(ctx->options.download_dir, ctx->torrent);
-  st.faults = fault_injector(ctx->options.faults, disk_fault_stream);
+  st.faults = fault_injector(ctx->options.faults, fault_stream::disk_writer);
   self->set_exception_handler([](std::exception_ptr& e) { return failure_reason(e); });
   try {
     st.store->create_files();

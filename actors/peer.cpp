@@ -8,6 +8,7 @@
 #include <caf/io/all.hpp>
 #include <spdlog/spdlog.h>
 
+#include "actors/fault_injection.hpp"
 #include "actors/load_meter.hpp"
 #include "protocol/frame_parser.hpp"
 #include "protocol/wire.hpp"
@@ -316,10 +317,7 @@ void on_message(broker_ptr self, const wire::message& msg) {
 
 // Draws a fault; when it fires, the session counts it.
 bool inject(broker_ptr self, fault_kind k) {
-  if (!self->state.faults.fire(k)) return false;
-  if (auto session = caf::actor_cast<caf::actor>(self->state.setup.session))
-    caf::anon_send(session, msg::fault_atom::value, static_cast<std::uint8_t>(k));
-  return true;
+  return inject(self->state.faults, k, caf::actor_cast<caf::actor>(self->state.setup.session));
 }
 
 // Runs a handler; an exception fails this actor with runtime_error, as an

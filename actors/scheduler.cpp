@@ -6,6 +6,7 @@
 
 #include <caf/all.hpp>
 
+#include "actors/fault_injection.hpp"
 #include "actors/load_meter.hpp"
 #include "actors/failure_reason.hpp"
 #include "protocol/token_bucket.hpp"
@@ -54,7 +55,7 @@ scheduler_actor::behavior_type scheduler_behavior(self_ptr self, context_ptr ctx
   st.rate_limit = std::make_unique<token_bucket>(ctx->options.max_download_rate,
                                                  std::max<std::int64_t>(ctx->options.max_download_rate / 4, block_size),
                                                  token_bucket::clock::now());
-  st.faults = fault_injector(ctx->options.faults, (std::uint64_t{1} << 62) | 3);
+  st.faults = fault_injector(ctx->options.faults, fault_stream::scheduler);
   self->set_exception_handler([](std::exception_ptr& e) { return failure_reason(e); });
   self->delayed_send(self, std::chrono::seconds(1), msg::tick_atom::value);
 
@@ -129,10 +130,8 @@ scheduler_actor::behavior_type scheduler_behavior(self_ptr self, context_ptr ctx
       [=](msg::block_atom, peer_key key, block_ref block) {
         self->state.load.on_message(self);
         auto& s = self->state;
-        if (s.faults.fire(fault_kind::scheduler_crash)) {
-          caf::anon_send(s.session, msg::fault_atom::value, static_cast<std::uint8_t>(fault_kind::scheduler_crash));
+        if (inject(s.faults, fault_kind::scheduler_crash, s.session))
           throw std::runtime_error("injected fault: scheduler-crash");
-        }
         s.stats.bytes_received += block.length;
         s.disk_backlog += block.length;
         const auto r = s.picker->block_received(key, block);

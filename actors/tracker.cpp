@@ -11,6 +11,8 @@
 
 #include "protocol/tracker_codec.hpp"
 
+#include "actors/fault_injection.hpp"
+
 namespace actorrent {
 
 namespace {
@@ -104,8 +106,7 @@ std::int64_t announce(self_ptr self, announce_event event, const transfer_totals
       req.numwant = event == announce_event::stopped ? 0 : 200;
       req.key = st.key;
       req.tracker_id = st.tracker_id;
-      if (event != announce_event::stopped && st.faults.fire(fault_kind::tracker_fail)) {
-        caf::anon_send(st.session, msg::fault_atom::value, static_cast<std::uint8_t>(fault_kind::tracker_fail));
+      if (event != announce_event::stopped && inject(st.faults, fault_kind::tracker_fail, st.session)) {
         news.failure = "injected fault: tracker-fail";
         continue;
       }
@@ -159,7 +160,7 @@ tracker_actor::behavior_type tracker_behavior(self_ptr self, context_ptr ctx, ca
   st.ctx = ctx;
   st.session = std::move(session);
   st.tiers = ctx->torrent.tracker_tiers;
-  st.faults = fault_injector(ctx->options.faults, (std::uint64_t{1} << 62) | 2);
+  st.faults = fault_injector(ctx->options.faults, fault_stream::tracker);
   std::random_device rd;
   std::mt19937 rng(rd());
   for (auto& tier : st.tiers) std::shuffle(tier.begin(), tier.end(), rng);
