@@ -203,16 +203,18 @@ disk_actor::behavior_type disk_behavior(self_ptr self, context_ptr ctx, bitfield
   }
   self->delayed_send(self, flush_interval, msg::tick_atom::value);
   return {
-      [=](block_data& b) {
+      [=](std::vector<block_data>& blocks) {
         self->state.load.on_message(self);
-        try {
-          write_block(self, b);
-        } catch (const storage_error& e) {
-          on_write_error(self, b.piece, e);
+        auto& s = self->state;
+        for (auto& b : blocks) {
+          try {
+            write_block(self, b);
+          } catch (const storage_error& e) {
+            on_write_error(self, b.piece, e);
+          }
+          s.processed_unreported += b.bytes.size();
         }
         // Tell the scheduler what is off our queue (it throttles requests on it).
-        auto& s = self->state;
-        s.processed_unreported += b.bytes.size();
         if (s.processed_unreported >= (1u << 20) || self->mailbox().empty()) {
           self->send(s.scheduler, msg::written_atom::value, s.processed_unreported);
           s.processed_unreported = 0;

@@ -55,6 +55,10 @@ struct peer_state {
   clock::time_point started, last_received, last_sent;
   std::size_t unrequested = 0;
   std::string out;                      // frames waiting for flush
+  // Blocks of the current read, sent as one message each to the disk writer
+  // and the scheduler: per-block messages cost a thread wake-up per block.
+  std::vector<block_data> to_disk;
+  std::vector<block_ref> arrived;
   fault_injector faults;
   bool stalled = false;                 // --fault peer-stall: not reading for a while
   // Upload side.
@@ -103,10 +107,21 @@ void release_handles(broker_ptr self) {
   self->state.upload_queue.clear();
 }
 
+// Hands the blocks of this read to the disk writer and the scheduler.
+void send_arrivals(broker_ptr self) {
+  auto& st = self->state;
+  if (st.arrived.empty() || !st.setup.disk) return;
+  self->send(st.setup.disk, std::move(st.to_disk));
+  self->send(st.setup.scheduler, msg::block_atom::value, st.setup.key, std::move(st.arrived));
+  st.to_disk = {};
+  st.arrived = {};
+}
+
 void close_with(broker_ptr self, peer_exit why, const std::string& detail) {
   auto& st = self->state;
   if (st.closing) return;
   st.closing = true;
+  send_arrivals(self); // blocks that arrived before the fault are good
   report_rates(self); // the last bytes count too
   release_handles(self);
   spdlog::debug("peer {}: {}", st.setup.address.to_string(), detail);
@@ -196,8 +211,8 @@ void on_block(broker_ptr self, const wire::piece& m) {
   st.bytes_this_tick += b.length;
   st.downloaded_unreported += b.length;
   st.last_block = clock::now();
-  self->send(st.setup.disk, block_data{b.piece, b.begin, std::vector<char>(m.data.begin(), m.data.end()), st.setup.key});
-  self->send(st.setup.scheduler, msg::block_atom::value, st.setup.key, b);
+  st.to_disk.push_back(block_data{b.piece, b.begin, std::vector<char>(m.data.begin(), m.data.end()), st.setup.key});
+  st.arrived.push_back(b);
 }
 
 void read_and_send(broker_ptr self, block_ref b) {
@@ -371,6 +386,7 @@ void on_data(broker_ptr self, const std::vector<char>& buf) {
     on_message(self, *r.msg);
   }
   if (st.parser.failed()) return close_with(self, peer_exit::protocol_error, st.parser.error());
+  send_arrivals(self);
   refill(self);
   flush_out(self);
 }
@@ -411,7 +427,7 @@ caf::behavior peer_behavior(broker_ptr self, peer_setup setup, caf::io::connecti
     self->close(self->state.hdl);
     self->quit(m.reason);
   });
-  self->configure_read(st.hdl, caf::io::receive_policy::at_most(64 * 1024));
+  self->configure_read(st.hdl, caf::io::receive_policy::at_most(256 * 1024));
   wire::handshake hs;
   hs.info_hash = st.setup.ctx->torrent.info_hash;
   hs.id = st.setup.ctx->self_id;

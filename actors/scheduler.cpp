@@ -127,19 +127,21 @@ scheduler_actor::behavior_type scheduler_behavior(self_ptr self, context_ptr ctx
         }
         s.waiting_for_disk.clear();
       },
-      [=](msg::block_atom, peer_key key, block_ref block) {
+      [=](msg::block_atom, peer_key key, const std::vector<block_ref>& blocks) {
         self->state.load.on_message(self);
         auto& s = self->state;
-        if (inject(s.faults, fault_kind::scheduler_crash, s.session))
-          throw std::runtime_error("injected fault: scheduler-crash");
-        s.stats.bytes_received += block.length;
-        s.disk_backlog += block.length;
-        const auto r = s.picker->block_received(key, block);
-        if (!r.useful) s.stats.bytes_wasted += block.length;
-        // Endgame: whoever else still waits for this block should cancel it.
-        for (peer_key other : r.cancel) {
-          auto it = s.peers.find(other);
-          if (it != s.peers.end()) caf::anon_send(it->second, msg::cancel_atom::value, block);
+        for (const auto& block : blocks) {
+          if (inject(s.faults, fault_kind::scheduler_crash, s.session))
+            throw std::runtime_error("injected fault: scheduler-crash");
+          s.stats.bytes_received += block.length;
+          s.disk_backlog += block.length;
+          const auto r = s.picker->block_received(key, block);
+          if (!r.useful) s.stats.bytes_wasted += block.length;
+          // Endgame: whoever else still waits for this block should cancel it.
+          for (peer_key other : r.cancel) {
+            auto it = s.peers.find(other);
+            if (it != s.peers.end()) caf::anon_send(it->second, msg::cancel_atom::value, block);
+          }
         }
       },
       [=](msg::release_atom, peer_key key) { self->state.load.on_message(self); self->state.picker->release_requests(key); },

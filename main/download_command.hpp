@@ -10,6 +10,7 @@ struct download_options {
   std::string torrent_path;
   engine_options engine;
   unsigned threads = 0; // CAF scheduler threads; 0 = one per core
+  std::string scheduler_policy = "sharing"; // CAF scheduler: sharing (one queue, sleep on a condition) or stealing
 };
 
 // Returns the process exit code: 0 complete, 1 runtime error, 2 bad torrent,

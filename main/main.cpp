@@ -82,6 +82,8 @@ int main(int argc, char** argv) {
   app.add_flag("--json", eo.json, "print one JSON status object per second on stdout");
   app.add_option("--max-peers", eo.max_peers, "most peer connections at once")->capture_default_str()->check(CLI::Range(1, 5000));
   app.add_option("--threads", dl.threads, "CAF scheduler threads (default: one per core)")->check(CLI::Range(1, 256));
+  app.add_option("--scheduler-policy", dl.scheduler_policy, "CAF scheduler: sharing (one queue) or stealing (per-thread queues)")
+      ->capture_default_str()->check(CLI::IsMember({"sharing", "stealing"}));
   bool no_seed = false;
   app.add_flag("--no-seed", no_seed, "exit as soon as the download is complete");
   app.add_option("--seed-ratio", eo.seed_ratio, "stop seeding once uploaded/size reaches this (0: never)")

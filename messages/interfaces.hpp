@@ -22,7 +22,7 @@ using scheduler_actor = caf::typed_actor<
     caf::reacts_to<msg::have_atom, peer_key, std::uint32_t>,         // it got a piece
     caf::replies_to<msg::want_atom, peer_key, std::uint32_t>::with<std::vector<block_ref>>,
     caf::reacts_to<msg::want_atom>,                                  // rate-limit refill timer
-    caf::reacts_to<msg::block_atom, peer_key, block_ref>,            // a requested block arrived
+    caf::reacts_to<msg::block_atom, peer_key, std::vector<block_ref>>, // requested blocks arrived (one read's worth)
     caf::reacts_to<msg::release_atom, peer_key>,                     // it choked us: requests void
     caf::reacts_to<msg::leave_atom, peer_key>,                       // it is gone
     caf::reacts_to<msg::verified_atom, std::uint32_t>,               // from the disk writer
@@ -33,7 +33,7 @@ using scheduler_actor = caf::typed_actor<
 
 // Disk writer: writes blocks, verifies pieces, flushes.
 using disk_actor = caf::typed_actor<
-    caf::reacts_to<block_data>,
+    caf::reacts_to<std::vector<block_data>>,                          // blocks of one read from one peer
     caf::replies_to<msg::read_atom, block_ref>::with<std::vector<char>>,  // a block of a verified piece
     caf::replies_to<msg::flush_atom>::with<msg::flush_atom>,
     caf::reacts_to<msg::tick_atom>>;

@@ -135,6 +135,7 @@ private:
   std::vector<std::uint32_t> tie_break_; // random per piece: "random among equals"
   std::vector<std::uint32_t> order_;     // candidate pieces, best first
   bool order_dirty_ = true;
+  std::size_t order_done_ = 0;           // order_[0, order_done_) are verified
   std::unordered_map<std::uint32_t, active_piece> active_;
   std::unordered_map<peer_key, peer_entry> peers_;
   std::mt19937_64 rng_;
