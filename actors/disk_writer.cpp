@@ -43,6 +43,7 @@ struct disk_state {
   bitfield have;
   std::unordered_map<std::uint32_t, piece_assembly> pieces;
   std::vector<std::uint32_t> unflushed; // verified, written, not yet fdatasync'ed
+  std::vector<std::uint32_t> verified_unsent; // verified in this batch, not yet announced
   smart_ban culprits;
   block_cache read_cache{read_cache_bytes};
   scheduler_actor scheduler;
@@ -93,8 +94,7 @@ void finish_piece(self_ptr self, std::uint32_t piece, piece_assembly& a) {
   if (ok) {
     st.have.set(piece);
     st.unflushed.push_back(piece);
-    self->send(st.scheduler, msg::verified_atom::value, piece);
-    caf::anon_send(st.session, msg::verified_atom::value, piece);
+    st.verified_unsent.push_back(piece);
   } else {
     spdlog::debug("piece {} failed its hash check", piece);
     self->send(st.scheduler, msg::failed_atom::value, piece, static_cast<std::uint8_t>(cause));
@@ -177,6 +177,15 @@ void on_write_error(self_ptr self, std::uint32_t piece, const storage_error& e) 
   self->send(st.scheduler, msg::failed_atom::value, piece, static_cast<std::uint8_t>(piece_failure::write_error));
 }
 
+// One message per batch of blocks, not per piece.
+void announce_verified(self_ptr self) {
+  auto& st = self->state;
+  if (st.verified_unsent.empty()) return;
+  self->send(st.scheduler, msg::verified_atom::value, st.verified_unsent);
+  caf::anon_send(st.session, msg::verified_atom::value, std::move(st.verified_unsent));
+  st.verified_unsent = {};
+}
+
 void flush_now(self_ptr self) {
   auto& st = self->state;
   if (st.failed || st.unflushed.empty()) return;
@@ -214,6 +223,7 @@ disk_actor::behavior_type disk_behavior(self_ptr self, context_ptr ctx, bitfield
           }
           s.processed_unreported += b.bytes.size();
         }
+        announce_verified(self);
         // Tell the scheduler what is off our queue (it throttles requests on it).
         if (s.processed_unreported >= (1u << 20) || self->mailbox().empty()) {
           self->send(s.scheduler, msg::written_atom::value, s.processed_unreported);

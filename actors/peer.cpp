@@ -36,6 +36,7 @@ constexpr std::size_t max_queued_requests = 500; // more is a flood: drop the pe
 constexpr std::size_t max_bad_requests = 20;     // requests for blocks it cannot get
 constexpr std::size_t reads_in_flight_max = 8;   // disk reads per peer at once
 constexpr auto snub_after = 60s;
+constexpr std::size_t max_unreported_arrivals = 32; // blocks received, not yet told to the scheduler
 constexpr auto injected_stall = 5s;          // --fault peer-stall: how long reading stops
 
 struct peer_state {
@@ -107,14 +108,25 @@ void release_handles(broker_ptr self) {
   self->state.upload_queue.clear();
 }
 
-// Hands the blocks of this read to the disk writer and the scheduler.
+// Hands the blocks held so far to the disk writer.
+void send_to_disk(broker_ptr self) {
+  auto& st = self->state;
+  if (st.to_disk.empty() || !st.setup.disk) return;
+  self->send(st.setup.disk, std::move(st.to_disk));
+  st.to_disk = {};
+}
+
+// Tells the scheduler what arrived, then hands the blocks to the disk writer:
+// in that order, so the scheduler has recorded a block before the disk
+// writer can fail its piece (a stale arrival would mark a block of the
+// piece's next attempt as received, and the piece would never finish).
 void send_arrivals(broker_ptr self) {
   auto& st = self->state;
-  if (st.arrived.empty() || !st.setup.disk) return;
-  self->send(st.setup.disk, std::move(st.to_disk));
-  self->send(st.setup.scheduler, msg::block_atom::value, st.setup.key, std::move(st.arrived));
-  st.to_disk = {};
-  st.arrived = {};
+  if (!st.arrived.empty() && st.setup.scheduler) {
+    self->send(st.setup.scheduler, msg::block_atom::value, st.setup.key, std::move(st.arrived));
+    st.arrived = {};
+  }
+  send_to_disk(self);
 }
 
 void close_with(broker_ptr self, peer_exit why, const std::string& detail) {
@@ -165,9 +177,18 @@ void refill(broker_ptr self) {
   if (st.closing || st.peer_choking || !st.am_interested || st.want_pending) return;
   const std::uint32_t target = pipeline_target(st);
   if (st.outstanding.size() >= target) return;
-  st.want_pending = true;
   const auto deficit = static_cast<std::uint32_t>(target - st.outstanding.size());
-  self->request(st.setup.scheduler, caf::infinite, msg::want_atom::value, st.setup.key, deficit)
+  // Ask once an eighth of the pipeline has drained, not per block: the pipe
+  // stays 7/8 full and the scheduler sees a message per ~60 blocks at speed.
+  if (deficit < std::max<std::uint32_t>(1, target / 8)) return;
+  st.want_pending = true;
+  // The request carries the blocks that arrived: one message, not two.
+  auto arrived = std::move(st.arrived);
+  st.arrived = {};
+  auto pending = self->request(st.setup.scheduler, caf::infinite, msg::want_atom::value, st.setup.key, deficit,
+                               std::move(arrived));
+  send_to_disk(self); // after the scheduler heard of them (see send_arrivals)
+  pending
       .then(
           [=](std::vector<block_ref>& blocks) {
             auto& s = self->state;
@@ -307,6 +328,7 @@ void on_message(broker_ptr self, const wire::message& msg) {
           // BEP 3: a choke voids every request we had outstanding.
           if (!st.outstanding.empty()) {
             st.outstanding.clear();
+            send_arrivals(self); // what did arrive is not released
             self->send(st.setup.scheduler, msg::release_atom::value, st.setup.key);
           }
         } else if constexpr (std::is_same_v<T, wire::unchoke>) {
@@ -347,6 +369,7 @@ void guarded(broker_ptr self, F&& handler) {
     if (st.closing) return;
     st.closing = true;
     spdlog::debug("peer {}: failed: {}", st.setup.address.to_string(), e.what());
+    send_arrivals(self); // the blocks it delivered before are good
     report_rates(self); // what it delivered tells the session whether it is crash-looping
     release_handles(self);
     self->close(st.hdl);
@@ -354,40 +377,50 @@ void guarded(broker_ptr self, F&& handler) {
   }
 }
 
+// One handshake or frame from the peer.
+void on_item(broker_ptr self, const wire::frame_parser::item& item) {
+  auto& st = self->state;
+  if (item.is_handshake) {
+    const auto hs = wire::parse_handshake(item.bytes);
+    if (!hs) return close_with(self, peer_exit::protocol_error, "malformed handshake");
+    if (hs->info_hash != st.setup.ctx->torrent.info_hash)
+      return close_with(self, peer_exit::wrong_torrent, "handshake for another torrent");
+    if (hs->id == st.setup.ctx->self_id) return close_with(self, peer_exit::self_connection, "connected to ourselves");
+    st.handshake_done = true;
+    spdlog::debug("peer {}: handshake from {}", st.setup.address.to_string(), describe_peer_id(hs->id));
+    // The session drops a second connection to the same peer.
+    if (auto session = caf::actor_cast<caf::actor>(st.setup.session))
+      caf::anon_send(session, msg::hello_atom::value, st.setup.key, std::string(hs->id.begin(), hs->id.end()));
+    return;
+  }
+  const auto r = wire::decode_message(item.bytes);
+  if (!r.msg) return close_with(self, peer_exit::protocol_error, r.error);
+  if (inject(self, fault_kind::peer_crash)) throw std::runtime_error("injected fault: peer-crash");
+  if (inject(self, fault_kind::peer_drop)) return close_with(self, peer_exit::closed, "injected fault: peer-drop");
+  if (!st.stalled && inject(self, fault_kind::peer_stall)) {
+    st.stalled = true;
+    self->halt(st.hdl); // what is already buffered is still handled
+    self->delayed_send(self, injected_stall, msg::unstall_atom::value);
+  }
+  on_message(self, *r.msg);
+}
+
 void on_data(broker_ptr self, const std::vector<char>& buf) {
   auto& st = self->state;
   st.last_received = clock::now();
-  st.parser.feed(std::string_view(buf.data(), buf.size()));
-  while (!st.closing) {
-    auto item = st.parser.next();
-    if (!item) break;
-    if (item->is_handshake) {
-      const auto hs = wire::parse_handshake(item->bytes);
-      if (!hs) return close_with(self, peer_exit::protocol_error, "malformed handshake");
-      if (hs->info_hash != st.setup.ctx->torrent.info_hash)
-        return close_with(self, peer_exit::wrong_torrent, "handshake for another torrent");
-      if (hs->id == st.setup.ctx->self_id) return close_with(self, peer_exit::self_connection, "connected to ourselves");
-      st.handshake_done = true;
-      spdlog::debug("peer {}: handshake from {}", st.setup.address.to_string(), describe_peer_id(hs->id));
-      // The session drops a second connection to the same peer.
-      if (auto session = caf::actor_cast<caf::actor>(st.setup.session))
-        caf::anon_send(session, msg::hello_atom::value, st.setup.key, std::string(hs->id.begin(), hs->id.end()));
-      continue;
-    }
-    const auto r = wire::decode_message(item->bytes);
-    if (!r.msg) return close_with(self, peer_exit::protocol_error, r.error);
-    if (inject(self, fault_kind::peer_crash)) throw std::runtime_error("injected fault: peer-crash");
-    if (inject(self, fault_kind::peer_drop)) return close_with(self, peer_exit::closed, "injected fault: peer-drop");
-    if (!st.stalled && inject(self, fault_kind::peer_stall)) {
-      st.stalled = true;
-      self->halt(st.hdl); // what is already buffered is still handled
-      self->delayed_send(self, injected_stall, msg::unstall_atom::value);
-    }
-    on_message(self, *r.msg);
-  }
+  // Frames are parsed in place in CAF's read buffer; a block is copied once,
+  // into the message for the disk writer.
+  st.parser.consume(std::string_view(buf.data(), buf.size()), [&](const wire::frame_parser::item& item) {
+    on_item(self, item);
+    return !st.closing;
+  });
+  if (st.closing) return;
   if (st.parser.failed()) return close_with(self, peer_exit::protocol_error, st.parser.error());
-  send_arrivals(self);
   refill(self);
+  // Blocks not carried by a refill wait for the next one, a batch of 32, the
+  // last outstanding request or the tick: a message per read would wake the
+  // scheduler and the disk writer every 64 KiB.
+  if (st.arrived.size() >= max_unreported_arrivals || st.outstanding.empty()) send_arrivals(self);
   flush_out(self);
 }
 
@@ -398,6 +431,7 @@ void on_tick(broker_ptr self) {
   st.bytes_this_tick = 0;
   st.up_rate = 0.5 * st.up_rate + 0.5 * static_cast<double>(st.up_this_tick);
   st.up_this_tick = 0;
+  send_arrivals(self);
   report_rates(self);
   if (!st.handshake_done && now - st.started > handshake_limit)
     return close_with(self, peer_exit::timeout, "no handshake within 20 s");

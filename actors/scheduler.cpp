@@ -38,6 +38,22 @@ void count_verified(scheduler_state& st, std::uint32_t piece) {
   st.stats.bytes_have += st.picker->geometry().piece_size(piece);
 }
 
+// Blocks a peer received: bookkeeping, and endgame cancels to the others.
+void record_arrivals(self_ptr self, peer_key key, const std::vector<block_ref>& blocks) {
+  auto& s = self->state;
+  for (const auto& block : blocks) {
+    if (inject(s.faults, fault_kind::scheduler_crash, s.session)) throw std::runtime_error("injected fault: scheduler-crash");
+    s.stats.bytes_received += block.length;
+    s.disk_backlog += block.length;
+    const auto r = s.picker->block_received(key, block);
+    if (!r.useful) s.stats.bytes_wasted += block.length;
+    for (peer_key other : r.cancel) {
+      auto it = s.peers.find(other);
+      if (it != s.peers.end()) caf::anon_send(it->second, msg::cancel_atom::value, block);
+    }
+  }
+}
+
 scheduler_actor::behavior_type scheduler_behavior(self_ptr self, context_ptr ctx, bitfield have, caf::actor session) {
   auto& st = self->state;
   st.ctx = ctx;
@@ -76,8 +92,9 @@ scheduler_actor::behavior_type scheduler_behavior(self_ptr self, context_ptr ctx
         auto& pk = *self->state.picker;
         if (piece < pk.geometry().piece_count()) pk.peer_have(key, piece);
       },
-      [=](msg::want_atom, peer_key key, std::uint32_t count) {
+      [=](msg::want_atom, peer_key key, std::uint32_t count, const std::vector<block_ref>& arrived) {
         self->state.load.on_message(self);
+        record_arrivals(self, key, arrived);
         auto& s = self->state;
         if (s.disk_backlog > s.ctx->options.max_disk_backlog) {
           s.waiting_for_disk.push_back(key);
@@ -129,20 +146,7 @@ scheduler_actor::behavior_type scheduler_behavior(self_ptr self, context_ptr ctx
       },
       [=](msg::block_atom, peer_key key, const std::vector<block_ref>& blocks) {
         self->state.load.on_message(self);
-        auto& s = self->state;
-        for (const auto& block : blocks) {
-          if (inject(s.faults, fault_kind::scheduler_crash, s.session))
-            throw std::runtime_error("injected fault: scheduler-crash");
-          s.stats.bytes_received += block.length;
-          s.disk_backlog += block.length;
-          const auto r = s.picker->block_received(key, block);
-          if (!r.useful) s.stats.bytes_wasted += block.length;
-          // Endgame: whoever else still waits for this block should cancel it.
-          for (peer_key other : r.cancel) {
-            auto it = s.peers.find(other);
-            if (it != s.peers.end()) caf::anon_send(it->second, msg::cancel_atom::value, block);
-          }
-        }
+        record_arrivals(self, key, blocks);
       },
       [=](msg::release_atom, peer_key key) { self->state.load.on_message(self); self->state.picker->release_requests(key); },
       [=](msg::leave_atom, peer_key key) {
@@ -150,10 +154,13 @@ scheduler_actor::behavior_type scheduler_behavior(self_ptr self, context_ptr ctx
         self->state.picker->remove_peer(key);
         self->state.peers.erase(key);
       },
-      [=](msg::verified_atom, std::uint32_t piece) {
+      [=](msg::verified_atom, const std::vector<std::uint32_t>& pieces) {
         self->state.load.on_message(self);
-        if (!self->state.picker->have().test(piece)) count_verified(self->state, piece);
-        self->state.picker->piece_verified(piece);
+        for (auto piece : pieces) {
+          if (piece >= self->state.picker->geometry().piece_count()) continue;
+          if (!self->state.picker->have().test(piece)) count_verified(self->state, piece);
+          self->state.picker->piece_verified(piece);
+        }
       },
       [=](msg::failed_atom, std::uint32_t piece, std::uint8_t cause) {
         self->state.load.on_message(self);

@@ -402,8 +402,8 @@ void on_verified(self_ptr self, std::uint32_t piece) {
     st.completed_at = clock::now();
     self->send(st.tracker, msg::complete_atom::value);
     if (!st.ctx->options.seed_after_download) {
-      // Let the 'completed' announce go out before 'stopped'.
-      self->delayed_send(self, 300ms, msg::complete_atom::value);
+      // The tracker handles its mail in order: 'completed' goes out before 'stopped'.
+      self->send(self, msg::complete_atom::value);
     } else {
       spdlog::info("download complete; staying in the swarm (Ctrl-C to quit)");
     }
@@ -655,7 +655,10 @@ caf::behavior session_behavior(self_ptr self, context_ptr ctx) {
         out.actors.push_back(peers);
         return out;
       },
-      [=](msg::verified_atom, std::uint32_t piece) { self->state.load.on_message(self); on_verified(self, piece); },
+      [=](msg::verified_atom, const std::vector<std::uint32_t>& pieces) {
+        self->state.load.on_message(self);
+        for (auto piece : pieces) on_verified(self, piece);
+      },
       [=](msg::failed_atom, std::uint32_t piece) { self->state.load.on_message(self); spdlog::debug("piece {} failed its hash check", piece); },
       [=](msg::ban_atom, peer_key key) {
         self->state.load.on_message(self);

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <memory>
 #include <csignal>
+#include <malloc.h>
 #include <pthread.h>
 #include <thread>
 
@@ -57,6 +58,11 @@ int run_download(const download_options& options) {
   ctx->self_id = make_peer_id();
   ctx->options = options.engine;
 
+  // Block buffers come and go by the tens of megabytes a second: without this
+  // glibc hands the heap top back to the kernel and faults it in again,
+  // zeroed, a page at a time. The disk backlog bounds what is kept.
+  mallopt(M_TRIM_THRESHOLD, 64 << 20);
+  mallopt(M_MMAP_THRESHOLD, 4 << 20);
   caf::actor_system_config cfg;
   cfg.load<caf::io::middleman>();
   const unsigned threads = options.threads ? options.threads : std::max(2u, std::thread::hardware_concurrency());

@@ -20,12 +20,13 @@ using scheduler_actor = caf::typed_actor<
     caf::reacts_to<msg::join_atom, peer_key, caf::actor>,            // a peer connected
     caf::reacts_to<msg::bitfield_atom, peer_key, std::string>,       // its validated bitfield
     caf::reacts_to<msg::have_atom, peer_key, std::uint32_t>,         // it got a piece
-    caf::replies_to<msg::want_atom, peer_key, std::uint32_t>::with<std::vector<block_ref>>,
+    // Blocks that arrived since the last message, and how many new ones it wants.
+    caf::replies_to<msg::want_atom, peer_key, std::uint32_t, std::vector<block_ref>>::with<std::vector<block_ref>>,
     caf::reacts_to<msg::want_atom>,                                  // rate-limit refill timer
     caf::reacts_to<msg::block_atom, peer_key, std::vector<block_ref>>, // requested blocks arrived (one read's worth)
     caf::reacts_to<msg::release_atom, peer_key>,                     // it choked us: requests void
     caf::reacts_to<msg::leave_atom, peer_key>,                       // it is gone
-    caf::reacts_to<msg::verified_atom, std::uint32_t>,               // from the disk writer
+    caf::reacts_to<msg::verified_atom, std::vector<std::uint32_t>>,  // from the disk writer, a batch at a time
     caf::reacts_to<msg::failed_atom, std::uint32_t, std::uint8_t>,   // from the disk writer (piece_failure)
     caf::reacts_to<msg::written_atom, std::uint64_t>,                // disk writer processed bytes
     caf::replies_to<msg::stats_atom>::with<download_stats>,

@@ -33,22 +33,33 @@ std::string sample_stream(std::vector<std::string>& frames) {
   return s;
 }
 
-// Feeds the stream in the given chunk sizes and collects what comes out.
+enum class api { feed_next, consume };
+
+// Feeds the stream in the given chunk sizes and collects what comes out,
+// through feed()/next() or through consume() (each chunk in its own buffer,
+// gone after the call, as a socket read's is).
 std::vector<std::string> parse_in_chunks(const std::string& stream, const std::vector<std::size_t>& cuts,
-                                         bool& saw_handshake) {
+                                         bool& saw_handshake, api how = api::feed_next) {
   frame_parser p;
   std::vector<std::string> out;
+  auto take = [&](const frame_parser::item& item) {
+    if (item.is_handshake)
+      saw_handshake = true;
+    else
+      out.emplace_back(item.bytes);
+    return true;
+  };
   std::size_t at = 0;
   for (std::size_t i = 0; at < stream.size(); ++i) {
     const std::size_t n = std::min(cuts[i % cuts.size()], stream.size() - at);
-    p.feed(std::string_view(stream).substr(at, n));
-    at += n;
-    while (auto item = p.next()) {
-      if (item->is_handshake)
-        saw_handshake = true;
-      else
-        out.emplace_back(item->bytes);
+    if (how == api::consume) {
+      const std::string chunk = stream.substr(at, n);
+      p.consume(chunk, take);
+    } else {
+      p.feed(std::string_view(stream).substr(at, n));
+      while (auto item = p.next()) take(*item);
     }
+    at += n;
     BOOST_REQUIRE(!p.failed());
   }
   BOOST_TEST(p.buffered() == 0u);
@@ -65,6 +76,9 @@ BOOST_AUTO_TEST_CASE(whole_stream_at_once) {
   bool hs = false;
   BOOST_TEST(parse_in_chunks(s, {s.size()}, hs) == frames);
   BOOST_TEST(hs);
+  hs = false;
+  BOOST_TEST(parse_in_chunks(s, {s.size()}, hs, api::consume) == frames);
+  BOOST_TEST(hs);
 }
 
 BOOST_AUTO_TEST_CASE(input_cut_at_every_byte) {
@@ -72,6 +86,9 @@ BOOST_AUTO_TEST_CASE(input_cut_at_every_byte) {
   const std::string s = sample_stream(frames);
   bool hs = false;
   BOOST_TEST(parse_in_chunks(s, {1}, hs) == frames);
+  BOOST_TEST(hs);
+  hs = false;
+  BOOST_TEST(parse_in_chunks(s, {1}, hs, api::consume) == frames);
   BOOST_TEST(hs);
 }
 
@@ -82,6 +99,7 @@ BOOST_AUTO_TEST_CASE(input_cut_at_every_position_once) {
   for (std::size_t cut = 1; cut < 200; ++cut) {
     bool hs = false;
     BOOST_TEST(parse_in_chunks(s, {cut, s.size()}, hs) == frames);
+    BOOST_TEST(parse_in_chunks(s, {cut, s.size()}, hs, api::consume) == frames);
   }
 }
 
@@ -94,7 +112,28 @@ BOOST_AUTO_TEST_CASE(random_chunk_sizes) {
     for (int i = 0; i < 50; ++i) cuts.push_back(std::uniform_int_distribution<std::size_t>(1, 40000)(rng));
     bool hs = false;
     BOOST_TEST(parse_in_chunks(s, cuts, hs) == frames);
+    BOOST_TEST(parse_in_chunks(s, cuts, hs, api::consume) == frames);
   }
+}
+
+BOOST_AUTO_TEST_CASE(consume_stops_when_asked_and_refuses_huge_frames) {
+  std::vector<std::string> frames;
+  const std::string s = sample_stream(frames);
+  frame_parser p;
+  int seen = 0;
+  p.consume(s, [&](const frame_parser::item&) { return ++seen < 3; });
+  BOOST_TEST(seen == 3); // the handshake and two frames, then it stopped
+
+  frame_parser q(frame_parser::start::with_frames, 1000);
+  std::string f;
+  append_have(f, 1);
+  f += std::string("\x00\x00\x10\x00", 4); // a 4096-byte frame, over the limit
+  int items = 0;
+  q.consume(f.substr(0, 6), [&](const frame_parser::item&) { return ++items, true; });
+  q.consume(f.substr(6), [&](const frame_parser::item&) { return ++items, true; });
+  BOOST_TEST(items == 1);
+  BOOST_TEST(q.failed());
+  BOOST_TEST(q.buffered() == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(frames_only_mode) {
