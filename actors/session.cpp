@@ -412,6 +412,11 @@ void on_verified(self_ptr self, std::uint32_t piece) {
 
 void start_download(self_ptr self) {
   auto& st = self->state;
+  // Pieces trusted from the resume file count too: the tracker's 'left'
+  // (a resumed seeder must announce itself complete) and the status line.
+  st.bytes_have = 0;
+  for (std::uint32_t p = 0; p < st.have.size(); ++p)
+    if (st.have.test(p)) st.bytes_have += st.geometry.piece_size(p);
   auto me = caf::actor_cast<caf::actor>(self);
   auto& sys = self->home_system();
   st.resume.have = st.have;

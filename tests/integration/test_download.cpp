@@ -165,6 +165,24 @@ BOOST_AUTO_TEST_CASE(bad_requests_drop_the_peer_and_seeding_goes_on) {
   BOOST_TEST(last["duplicate_connections"].get<int>() == 1, last.dump());
 }
 
+// The second start trusts the resume file instead of hashing; the seeder must
+// still tell the tracker it has everything (left=0), or leechers see no seed.
+BOOST_AUTO_TEST_CASE(a_restarted_seeder_announces_itself_complete) {
+  test::swarm s("--size-kib 8192 --seeders 0");
+  for (int start = 1; start <= 2; ++start) {
+    auto seeder = start_seeder(s);
+    nlohmann::json counts;
+    for (int i = 0; i < 100; ++i) {
+      counts = s.scrape();
+      if (counts.value("complete", 0) + counts.value("incomplete", 0) > 0) break;
+      std::this_thread::sleep_for(100ms);
+    }
+    BOOST_TEST(counts.value("complete", 0) == 1, "start " << start << ": " << counts.dump());
+    BOOST_TEST(counts.value("incomplete", 0) == 0, "start " << start << ": " << counts.dump());
+    stop_seeder(*seeder); // announces 'stopped': the tracker forgets it
+  }
+}
+
 BOOST_AUTO_TEST_CASE(aria2_downloads_from_an_actorrent_seeder) {
   test::swarm s("--size-kib 16384 --files 5 --seeders 0");
   auto seeder = start_seeder(s);

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/support/process.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace actorrent::test {
@@ -51,6 +52,11 @@ public:
     return d;
   }
   bool verify(const std::string& download_dir) const { return run("verify " + work_ + " " + download_dir) == 0; }
+  // The tracker's counts for the torrent: {"complete": seeders, "incomplete": leechers}.
+  nlohmann::json scrape() const {
+    const auto r = run_process({ACTORRENT_PYTHON, std::string(ACTORRENT_FIXTURES) + "/swarm.py", "scrape", work_});
+    return r.exit_code == 0 ? nlohmann::json::parse(r.out) : nlohmann::json{};
+  }
 
 private:
   static int run(const std::string& args) {
