@@ -166,7 +166,7 @@ def upload_run(client, work, dl, tmp):
 
 
 def median(runs, key):
-    vals = [r[key] for r in runs if r["ok"]]
+    vals = [r[key] for r in runs if r["ok"] and key in r]
     return round(statistics.median(vals), 3) if vals else None
 
 
@@ -177,7 +177,7 @@ def summarize(case, size_mib, runs):
         if not rs:
             continue
         m = {k: median(rs, k) for k in ("wall_s", "cpu_s", "rss_mib")}
-        if "seeder_cpu_s" in rs[0]:  # upload: the seeder's figures, the leecher's time
+        if any("seeder_cpu_s" in r for r in rs):  # upload: the seeder's figures, the leecher's time
             m["cpu_s"], m["rss_mib"] = median(rs, "seeder_cpu_s"), median(rs, "seeder_rss_mib")
         m["mib_s"] = round(size_mib / m["wall_s"], 1) if m["wall_s"] else None
         m["cpu_per_gib"] = round(m["cpu_s"] / gib, 3) if m["cpu_s"] is not None else None
@@ -285,7 +285,12 @@ def main():
             size_mib, files, seeders = CASES[name]
             work = os.path.join(tmp, name)
             print(f"\n{name}: {size_mib} MiB in {files} file(s), {seeders} libtorrent seeder(s); setting up...", flush=True)
-            swarm("setup", work, "--size-kib", str(size_mib * 1024), "--files", str(files), "--seeders", str(seeders))
+            try:
+                swarm("setup", work, "--size-kib", str(size_mib * 1024), "--files", str(files), "--seeders", str(seeders))
+            except subprocess.CalledProcessError as e:
+                print(f"  setup failed ({e}); case skipped", flush=True)
+                swarm("teardown", work)
+                continue
             upload = name.startswith("upload")
             order = ["actorrent", "libtorrent"] if upload else list(CLIENTS)
             runs = {c: [] for c in order}
@@ -293,7 +298,10 @@ def main():
                 for i in range(a.runs):
                     for client in order[i % len(order):] + order[:i % len(order)]:  # rotate who goes first
                         dl = fresh(os.path.join(tmp, "dl"))
-                        r = upload_run(client, work, dl, tmp) if upload else leech(client, work, dl, tmp)
+                        try:
+                            r = upload_run(client, work, dl, tmp) if upload else leech(client, work, dl, tmp)
+                        except (RuntimeError, OSError, subprocess.SubprocessError, ValueError) as e:
+                            r = {"ok": False, "error": str(e)}  # one failed run, not a lost benchmark
                         runs[client].append(r)
                         print(f"  {client:10} run {i + 1}: {json.dumps(r)}", flush=True)
                         shutil.rmtree(dl, ignore_errors=True)
