@@ -37,6 +37,16 @@ struct piece_assembly {
   bool tampered = false;          // --fault corrupt-block altered one of its blocks
 };
 
+// Contiguous blocks of one piece, accepted but not yet written: they go to
+// disk in one pwritev (a 256 KiB write costs the page cache about half of
+// sixteen 16 KiB ones). Views into the current batch's buffers.
+struct pending_run {
+  std::uint32_t piece = 0;
+  std::uint32_t begin = 0;
+  std::uint32_t end = 0;
+  std::vector<std::string_view> parts;
+};
+
 struct disk_state {
   context_ptr ctx;
   std::unique_ptr<storage> store;
@@ -44,6 +54,7 @@ struct disk_state {
   std::unordered_map<std::uint32_t, piece_assembly> pieces;
   std::vector<std::uint32_t> unflushed; // verified, written, not yet fdatasync'ed
   std::vector<std::uint32_t> verified_unsent; // verified in this batch, not yet announced
+  pending_run run;
   smart_ban culprits;
   block_cache read_cache{read_cache_bytes};
   scheduler_actor scheduler;
@@ -116,6 +127,22 @@ void inject_write_faults(self_ptr self, block_data& b, piece_assembly& a) {
   }
 }
 
+void on_write_error(self_ptr self, std::uint32_t piece, const storage_error& e);
+
+// Writes the pending run; a failure costs its piece (see on_write_error).
+void write_run(self_ptr self) {
+  auto& st = self->state;
+  if (st.run.parts.empty()) return;
+  const auto parts = std::move(st.run.parts);
+  st.run.parts.clear();
+  try {
+    st.store->write(st.run.piece, st.run.begin, parts);
+    st.write_errors_in_row = 0;
+  } catch (const storage_error& e) {
+    on_write_error(self, st.run.piece, e);
+  }
+}
+
 void write_block(self_ptr self, block_data& b) {
   auto& st = self->state;
   const auto& geo = st.store->map().geometry();
@@ -125,6 +152,9 @@ void write_block(self_ptr self, block_data& b) {
   if (st.failed || b.piece >= geo.piece_count() || st.have.test(b.piece) || b.begin % block_size != 0 ||
       !geo.valid_block(b.piece, b.begin, len) || len != geo.block_length(b.piece, b.begin / block_size))
     return;
+  // A block that does not extend the run writes the run first (and that may
+  // cost its piece, so look the piece up only afterwards).
+  if (!st.run.parts.empty() && (st.run.piece != b.piece || st.run.end != b.begin)) write_run(self);
   auto& a = st.pieces[b.piece];
   if (a.received.empty()) {
     a.received.resize(geo.blocks_in_piece(b.piece));
@@ -133,8 +163,12 @@ void write_block(self_ptr self, block_data& b) {
   const std::size_t index = b.begin / block_size;
   if (a.received[index]) return;
   inject_write_faults(self, b, a);
-  st.store->write(b.piece, b.begin, std::string_view(b.bytes.data(), len));
-  st.write_errors_in_row = 0;
+  if (st.run.parts.empty()) {
+    st.run.piece = b.piece;
+    st.run.begin = b.begin;
+  }
+  st.run.parts.emplace_back(b.bytes.data(), len);
+  st.run.end = b.begin + len;
   a.received[index] = true;
   a.senders[index] = b.from;
   ++a.received_count;
@@ -142,7 +176,10 @@ void write_block(self_ptr self, block_data& b) {
     a.hasher.update(b.bytes.data(), len);
     a.hashed += len;
   }
-  if (a.received_count == a.received.size()) finish_piece(self, b.piece, a);
+  if (a.received_count < a.received.size()) return;
+  write_run(self); // the piece's hash check may read it back
+  auto it = st.pieces.find(b.piece);
+  if (it != st.pieces.end()) finish_piece(self, b.piece, it->second);
 }
 
 // Serves a block of a verified piece, from the cache when another peer
@@ -223,6 +260,7 @@ disk_actor::behavior_type disk_behavior(self_ptr self, context_ptr ctx, bitfield
           }
           s.processed_unreported += b.bytes.size();
         }
+        write_run(self); // before the buffers go with the message
         announce_verified(self);
         // Tell the scheduler what is off our queue (it throttles requests on it).
         if (s.processed_unreported >= (1u << 20) || self->mailbox().empty()) {

@@ -1,5 +1,9 @@
 #include "protocol/storage.hpp"
 
+#include <sys/uio.h>
+#include <climits>
+#include <limits>
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -142,6 +146,48 @@ void storage::transfer(bool writing, std::uint32_t piece, std::uint32_t begin, c
 void storage::write(std::uint32_t piece, std::uint32_t begin, std::string_view data) {
   // pwrite does not modify the buffer; transfer() takes char* for both directions.
   transfer(true, piece, begin, const_cast<char*>(data.data()), static_cast<std::uint32_t>(data.size()));
+}
+
+void storage::write(std::uint32_t piece, std::uint32_t begin, const std::vector<std::string_view>& parts) {
+  std::uint64_t total = 0;
+  for (auto p : parts) total += p.size();
+  if (total > std::numeric_limits<std::uint32_t>::max()) throw std::out_of_range("write run too long");
+  std::size_t part = 0, part_off = 0; // where the next slice starts in `parts`
+  std::vector<iovec> iov;
+  for (const auto& s : map_.map_block(piece, begin, static_cast<std::uint32_t>(total))) {
+    // The buffers (or parts of them) that make up this file slice.
+    iov.clear();
+    for (std::int64_t want = s.length; want > 0;) {
+      const std::size_t n = std::min<std::size_t>(parts[part].size() - part_off, static_cast<std::size_t>(want));
+      iov.push_back({const_cast<char*>(parts[part].data() + part_off), n}); // pwritev does not modify it
+      want -= static_cast<std::int64_t>(n);
+      part_off += n;
+      if (part_off == parts[part].size()) ++part, part_off = 0;
+    }
+    if (files_[s.file_index].pad) continue;
+    const int fd = fd_for(s.file_index, true);
+    std::int64_t offset = s.file_offset;
+    for (std::size_t first = 0; first < iov.size();) {
+      const int count = static_cast<int>(std::min<std::size_t>(iov.size() - first, IOV_MAX));
+      const ssize_t n = ::pwritev(fd, iov.data() + first, count, offset);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) fail("cannot write '" + display_path(s.file_index) + "'", errno);
+      if (n == 0) fail("cannot write '" + display_path(s.file_index) + "'", ENOSPC);
+      offset += n;
+      // Skip what was written; a short write leaves the rest of one buffer.
+      for (auto left = static_cast<std::size_t>(n); left > 0;) {
+        if (left >= iov[first].iov_len) {
+          left -= iov[first].iov_len;
+          ++first;
+        } else {
+          iov[first].iov_base = static_cast<char*>(iov[first].iov_base) + left;
+          iov[first].iov_len -= left;
+          left = 0;
+        }
+      }
+    }
+    dirty_[s.file_index] = true;
+  }
 }
 
 void storage::read(std::uint32_t piece, std::uint32_t begin, char* out, std::uint32_t length) {

@@ -44,6 +44,9 @@ public:
   void create_files();
 
   void write(std::uint32_t piece, std::uint32_t begin, std::string_view data);
+  // Writes consecutive buffers as one range from `begin` (pwritev per file,
+  // no copy): one large write costs the page cache less than many blocks.
+  void write(std::uint32_t piece, std::uint32_t begin, const std::vector<std::string_view>& parts);
   void read(std::uint32_t piece, std::uint32_t begin, char* out, std::uint32_t length);
   std::string read_piece(std::uint32_t piece);
   // Makes every write so far durable (fdatasync on files written since the last flush).
