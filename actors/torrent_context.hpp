@@ -29,7 +29,7 @@ struct engine_options {
   std::chrono::seconds request_timeout{30};
   // Blocks received but not yet written: past this, no new requests go out.
   // Bounds memory when the disk is slower than the network.
-  std::int64_t max_disk_backlog = 32 << 20;
+  std::int64_t max_disk_backlog = 16 << 20;
   // Download rate limit in bytes/s (0: none), applied to requests handed out.
   std::int64_t max_download_rate = 0;
   // Upload rate limit in bytes/s (0: none), over all peers (the upload gate).
