@@ -255,10 +255,14 @@ def verdicts(results):
         rss = [m["rss_mib"] for s, m in scale]
         lines.append("scaling (actorrent): " + ", ".join(f"{s} MiB {m['wall_s']:.2f} s ({p:.2f} s/GiB, {m['rss_mib']} MiB RSS)"
                                                          for (s, m), p in zip(scale, per_gib)))
-        linear = max(per_gib) <= 1.25 * min(per_gib[1:] or per_gib)
-        lines.append(f"scaling: time per GiB from {min(per_gib):.2f} to {max(per_gib):.2f} s "
-                     f"({'linear' if linear else 'NOT linear'}), RSS from {min(rss)} to {max(rss)} MiB "
-                     f"({'flat' if max(rss) - min(rss) <= 16 else 'NOT flat'})")
+        # Linear: the time per GiB never grows by more than a quarter from one
+        # size to the next. Flat: past the smallest size (which ends before its
+        # buffers fill), peak RSS does not grow with the size.
+        linear = all(b <= 1.25 * a for a, b in zip(per_gib, per_gib[1:]))
+        flat = max(rss[1:]) <= rss[1] + 8 if len(rss) > 2 else True
+        lines.append(f"scaling: time per GiB {' -> '.join(f'{p:.2f}' for p in per_gib)} s "
+                     f"({'linear or better' if linear else 'NOT linear'}); peak RSS {' -> '.join(str(r) for r in rss)} MiB "
+                     f"({'flat' if flat else 'NOT flat'})")
     return lines
 
 
