@@ -23,6 +23,8 @@ namespace actorrent {
 namespace {
 
 constexpr auto flush_interval = std::chrono::seconds(2);
+constexpr std::size_t verified_batch = 32;
+constexpr auto verified_delay = std::chrono::milliseconds(50);
 constexpr std::size_t read_cache_bytes = 4 << 20; // recently served blocks
 // Write errors in a row (EIO and the like) before we give up: a few are
 // retried by fetching their piece again, a failing disk stops the download.
@@ -53,7 +55,8 @@ struct disk_state {
   bitfield have;
   std::unordered_map<std::uint32_t, piece_assembly> pieces;
   std::vector<std::uint32_t> unflushed; // verified, written, not yet fdatasync'ed
-  std::vector<std::uint32_t> verified_unsent; // verified in this batch, not yet announced
+  std::vector<std::uint32_t> verified_unsent; // verified, not yet announced
+  bool announce_timer_armed = false;
   pending_run run;
   smart_ban culprits;
   block_cache read_cache{read_cache_bytes};
@@ -214,10 +217,19 @@ void on_write_error(self_ptr self, std::uint32_t piece, const storage_error& e) 
   self->send(st.scheduler, msg::failed_atom::value, piece, static_cast<std::uint8_t>(piece_failure::write_error));
 }
 
-// One message per batch of blocks, not per piece.
-void announce_verified(self_ptr self) {
+// Verified pieces go to the scheduler and the session (and from there as
+// 'have' to every peer) in batches: 32 pieces, the last piece, or 50 ms after
+// the first, so a piece costs no thread wake-ups of its own.
+void announce_verified(self_ptr self, bool now = false) {
   auto& st = self->state;
   if (st.verified_unsent.empty()) return;
+  if (!now && st.verified_unsent.size() < verified_batch && !st.have.all()) {
+    if (!st.announce_timer_armed) {
+      st.announce_timer_armed = true;
+      self->delayed_send(self, verified_delay, msg::verified_atom::value);
+    }
+    return;
+  }
   self->send(st.scheduler, msg::verified_atom::value, st.verified_unsent);
   caf::anon_send(st.session, msg::verified_atom::value, std::move(st.verified_unsent));
   st.verified_unsent = {};
@@ -284,8 +296,14 @@ disk_actor::behavior_type disk_behavior(self_ptr self, context_ptr ctx, bitfield
         }
         return out;
       },
+      [=](msg::verified_atom) {
+        self->state.load.on_message(self);
+        self->state.announce_timer_armed = false;
+        announce_verified(self, true);
+      },
       [=](msg::flush_atom) {
         self->state.load.on_message(self);
+        announce_verified(self, true);
         try {
           flush_now(self);
         } catch (const storage_error& e) {

@@ -58,8 +58,9 @@ caf::behavior listener_behavior(caf::io::stateful_broker<listener_state>* self, 
           caf::anon_send_exit(peer, caf::exit_reason::user_shutdown);
       },
       [=](caf::io::acceptor_closed_msg&) { self->quit(); },
-      [=](msg::have_atom, std::uint32_t piece) {
-        if (piece < self->state.have.size()) self->state.have.set(piece);
+      [=](msg::have_atom, const std::vector<std::uint32_t>& pieces) {
+        for (auto piece : pieces)
+          if (piece < self->state.have.size()) self->state.have.set(piece);
       },
   };
 }

@@ -389,14 +389,21 @@ void check_seeding_goals(self_ptr self) {
 
 // --- pieces -----------------------------------------------------------------
 
-void on_verified(self_ptr self, std::uint32_t piece) {
+// A batch of pieces the disk writer verified: one 'have' message per peer
+// for the batch, not per piece (each wakes the I/O thread).
+void on_verified(self_ptr self, const std::vector<std::uint32_t>& pieces) {
   auto& st = self->state;
-  if (piece >= st.have.size() || !st.have.set(piece)) return;
-  const auto size = st.geometry.piece_size(piece);
-  st.bytes_have += size;
-  st.downloaded_now += size;
-  for (auto& [key, peer] : st.peers) self->send(peer, msg::have_atom::value, piece);
-  if (st.listener) self->send(st.listener, msg::have_atom::value, piece);
+  std::vector<std::uint32_t> fresh;
+  for (auto piece : pieces) {
+    if (piece >= st.have.size() || !st.have.set(piece)) continue;
+    const auto size = st.geometry.piece_size(piece);
+    st.bytes_have += size;
+    st.downloaded_now += size;
+    fresh.push_back(piece);
+  }
+  if (fresh.empty()) return;
+  for (auto& [key, peer] : st.peers) self->send(peer, msg::have_atom::value, fresh);
+  if (st.listener) self->send(st.listener, msg::have_atom::value, fresh);
   if (st.have.all() && !st.completed) {
     st.completed = true;
     st.completed_at = clock::now();
@@ -662,7 +669,7 @@ caf::behavior session_behavior(self_ptr self, context_ptr ctx) {
       },
       [=](msg::verified_atom, const std::vector<std::uint32_t>& pieces) {
         self->state.load.on_message(self);
-        for (auto piece : pieces) on_verified(self, piece);
+        on_verified(self, pieces);
       },
       [=](msg::failed_atom, std::uint32_t piece) { self->state.load.on_message(self); spdlog::debug("piece {} failed its hash check", piece); },
       [=](msg::ban_atom, peer_key key) {

@@ -18,8 +18,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SWARM = os.path.join(ROOT, "tests", "fixtures", "swarm.py")
 BINARY = os.path.join(ROOT, "build", "actorrent")
 
-# (cause, substrings of a frame's symbol or library); the first match wins,
-# innermost frame first, so a memcpy inside pwrite counts as pwrite.
+# (cause, substrings of a frame's symbol or library). A sample goes to the
+# first cause in this list that any frame of its stack matches: a memcpy
+# inside pwrite counts as pwrite, a context switch inside a futex wait as a
+# wake-up, and "scheduling" keeps only what nothing else explains.
 CAUSES = [
     ("SHA-1 (libcrypto)", ("libcrypto", "sha1_block", "SHA1")),
     ("fsync writeback (fdatasync)", ("fdatasync", "ext4_writepages", "do_writepages")),
@@ -32,8 +34,8 @@ CAUSES = [
     ("page faults", ("exc_page_fault", "asm_exc_page_fault")),
     ("memcpy/memmove", ("memmove", "memcpy")),
     ("malloc/free", ("malloc", "free", "_int_", "sysmalloc")),
-    ("CAF runtime", ("libcaf_",)),
     ("actorrent code", ("actorrent::",)),
+    ("CAF runtime", ("libcaf_",)),
     ("scheduling/timers (kernel)", ("schedule", "hrtimer", "nanosleep")),
 ]
 
@@ -48,12 +50,7 @@ def categorize(perf_data):
         if not block.strip():
             continue
         total += 1
-        cause = "other"
-        for frame in frames:
-            hit = next((c for c, keys in CAUSES if any(k in frame for k in keys)), None)
-            if hit:
-                cause = hit
-                break
+        cause = next((c for c, keys in CAUSES if any(k in f for f in frames for k in keys)), "other")
         counts[cause] += 1
     return counts, total
 

@@ -37,6 +37,7 @@ using disk_actor = caf::typed_actor<
     caf::reacts_to<std::vector<block_data>>,                          // blocks of one read from one peer
     caf::replies_to<msg::read_atom, block_ref>::with<std::vector<char>>,  // a block of a verified piece
     caf::replies_to<msg::flush_atom>::with<msg::flush_atom>,
+    caf::reacts_to<msg::verified_atom>,                               // timer: announce verified pieces now
     caf::reacts_to<msg::tick_atom>>;
 
 // Resume keeper: records pieces that are verified and flushed.

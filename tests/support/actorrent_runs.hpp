@@ -67,6 +67,8 @@ inline run_result run_actorrent(const std::vector<std::string>& args, std::chron
   }
   auto code = p.wait(5s);
   r.exit_code = code.value_or(-2);
+  // The kernel's figure covers runs shorter than one status line, too.
+  r.peak_rss_kib = std::max(r.peak_rss_kib, p.peak_rss_kib());
   r.err = p.stderr_text();
   return r;
 }

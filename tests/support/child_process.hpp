@@ -27,6 +27,8 @@ public:
   std::optional<int> wait(std::chrono::milliseconds timeout);
   std::string stderr_text() const;
   pid_t pid() const { return pid_; }
+  // Peak resident memory in KiB, from the kernel once the child was reaped by wait(); 0 before.
+  long peak_rss_kib() const { return peak_rss_kib_; }
 
 private:
   pid_t pid_ = -1;
@@ -34,6 +36,7 @@ private:
   std::string err_path_;
   std::string pending_;
   std::optional<int> exit_code_;
+  long peak_rss_kib_ = 0;
 };
 
 } // namespace actorrent::test
