@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/fault_injection.hpp"
+#include "actors/flusher.hpp"
 #include "actors/load_meter.hpp"
 #include "actors/failure_reason.hpp"
 #include "protocol/block_cache.hpp"
@@ -55,6 +56,8 @@ struct disk_state {
   bitfield have;
   std::unordered_map<std::uint32_t, piece_assembly> pieces;
   std::vector<std::uint32_t> unflushed; // verified, written, not yet fdatasync'ed
+  std::vector<std::uint32_t> flushing;  // verified, being made durable by the flusher
+  flusher_actor flusher;
   std::vector<std::uint32_t> verified_unsent; // verified, not yet announced
   bool announce_timer_armed = false;
   pending_run run;
@@ -235,12 +238,39 @@ void announce_verified(self_ptr self, bool now = false) {
   st.verified_unsent = {};
 }
 
+// The final flush (the session is stopping): everything, including what the
+// flusher may still be working on, durable before the resume file is saved.
 void flush_now(self_ptr self) {
   auto& st = self->state;
-  if (st.failed || st.unflushed.empty()) return;
-  st.store->flush();
-  self->send(st.resume, msg::durable_atom::value, std::move(st.unflushed));
+  if (st.failed || (st.unflushed.empty() && st.flushing.empty())) return;
+  st.store->flush(true);
+  std::vector<std::uint32_t> durable = st.flushing;
+  durable.insert(durable.end(), st.unflushed.begin(), st.unflushed.end());
+  self->send(st.resume, msg::durable_atom::value, std::move(durable));
   st.unflushed.clear();
+}
+
+// Every 2 s: the flusher makes what is written so far durable while this
+// thread goes on writing; then the resume keeper may record those pieces.
+void flush_in_background(self_ptr self) {
+  auto& st = self->state;
+  if (st.failed || st.unflushed.empty() || !st.flushing.empty()) return;
+  std::vector<int> fds;
+  try {
+    fds = st.store->take_dirty_descriptors();
+  } catch (const storage_error& e) {
+    return report_fatal(self, e.what());
+  }
+  st.flushing = std::move(st.unflushed);
+  st.unflushed.clear();
+  self->request(st.flusher, caf::infinite, msg::flush_atom::value, std::move(fds))
+      .then(
+          [=](msg::flush_atom) {
+            auto& s = self->state;
+            if (!s.flushing.empty()) self->send(s.resume, msg::durable_atom::value, std::move(s.flushing));
+            s.flushing.clear();
+          },
+          [=](caf::error& e) { report_fatal(self, "cannot flush: " + caf::to_string(e)); });
 }
 
 disk_actor::behavior_type disk_behavior(self_ptr self, context_ptr ctx, bitfield have, scheduler_actor scheduler,
@@ -253,6 +283,10 @@ disk_actor::behavior_type disk_behavior(self_ptr self, context_ptr ctx, bitfield
   st.resume = std::move(resume);
   st.store = std::make_unique<storage>(ctx->options.download_dir, ctx->torrent);
   st.faults = fault_injector(ctx->options.faults, fault_stream::disk_writer);
+  st.flusher = spawn_flusher(self->home_system());
+  self->attach_functor([flusher = st.flusher](const caf::error&) {
+    caf::anon_send_exit(flusher, caf::exit_reason::user_shutdown);
+  });
   self->set_exception_handler([](std::exception_ptr& e) { return failure_reason(e); });
   try {
     st.store->create_files();
@@ -314,11 +348,7 @@ disk_actor::behavior_type disk_behavior(self_ptr self, context_ptr ctx, bitfield
       },
       [=](msg::tick_atom) {
         self->state.load.on_message(self);
-        try {
-          flush_now(self);
-        } catch (const storage_error& e) {
-          report_fatal(self, e.what());
-        }
+        flush_in_background(self);
         caf::anon_send(self->state.session, msg::load_atom::value, self->state.load.report("disk_writer"));
         self->delayed_send(self, flush_interval, msg::tick_atom::value);
       },

@@ -40,6 +40,11 @@ using disk_actor = caf::typed_actor<
     caf::reacts_to<msg::verified_atom>,                               // timer: announce verified pieces now
     caf::reacts_to<msg::tick_atom>>;
 
+// Flusher: fdatasync on the descriptors it is given (then closes them), off
+// the disk writer's thread.
+using flusher_actor = caf::typed_actor<
+    caf::replies_to<msg::flush_atom, std::vector<int>>::with<msg::flush_atom>>;
+
 // Resume keeper: records pieces that are verified and flushed.
 using resume_actor = caf::typed_actor<
     caf::reacts_to<msg::durable_atom, std::vector<std::uint32_t>>,

@@ -200,12 +200,27 @@ std::string storage::read_piece(std::uint32_t piece) {
   return out;
 }
 
-void storage::flush() {
+void storage::flush(bool all) {
   for (std::size_t i = 0; i < fds_.size(); ++i) {
-    if (!dirty_[i] || fds_[i] < 0) continue;
+    if ((!dirty_[i] && !all) || fds_[i] < 0) continue;
     if (::fdatasync(fds_[i]) != 0) fail("cannot flush '" + display_path(i) + "'", errno);
     dirty_[i] = false;
   }
+}
+
+std::vector<int> storage::take_dirty_descriptors() {
+  std::vector<int> out;
+  for (std::size_t i = 0; i < fds_.size(); ++i) {
+    if (!dirty_[i] || fds_[i] < 0) continue;
+    const int fd = ::fcntl(fds_[i], F_DUPFD_CLOEXEC, 0);
+    if (fd < 0) {
+      for (int d : out) ::close(d);
+      fail("cannot flush '" + display_path(i) + "'", errno);
+    }
+    out.push_back(fd);
+    dirty_[i] = false;
+  }
+  return out;
 }
 
 std::vector<file_stamp> storage::stamps() const {

@@ -49,8 +49,14 @@ public:
   void write(std::uint32_t piece, std::uint32_t begin, const std::vector<std::string_view>& parts);
   void read(std::uint32_t piece, std::uint32_t begin, char* out, std::uint32_t length);
   std::string read_piece(std::uint32_t piece);
-  // Makes every write so far durable (fdatasync on files written since the last flush).
-  void flush();
+  // Makes every write so far durable (fdatasync on files written since the
+  // last flush; with `all`, on every open file, so flushes still running on
+  // descriptors handed out below are covered too).
+  void flush(bool all = false);
+  // For a flush on another thread: a duplicate descriptor of every file
+  // written since the last flush (the caller fdatasyncs and closes them);
+  // those files count as clean from now on.
+  std::vector<int> take_dirty_descriptors();
 
   // Size and modification time of each file as it is on disk now.
   std::vector<file_stamp> stamps() const;

@@ -95,6 +95,23 @@ BOOST_AUTO_TEST_CASE(vectored_runs_land_like_single_writes) {
   BOOST_CHECK_THROW(st.write(0, 0, std::vector<std::string_view>{big}), std::out_of_range);
 }
 
+BOOST_AUTO_TEST_CASE(dirty_descriptors_are_handed_out_once) {
+  test::temp_dir dir;
+  const metainfo m = odd_multi_file();
+  storage st(dir.path, m);
+  st.create_files();
+  BOOST_TEST(st.take_dirty_descriptors().empty()); // created, never written
+  st.write(0, 0, std::string(100, 'a'));           // piece 0 spans a.bin and d/b.bin
+  auto fds = st.take_dirty_descriptors();
+  BOOST_TEST(fds.size() == 2u);
+  for (int fd : fds) {
+    BOOST_TEST(::fdatasync(fd) == 0); // a live duplicate the caller owns
+    ::close(fd);
+  }
+  BOOST_TEST(st.take_dirty_descriptors().empty()); // clean until written again
+  st.flush(true);                                    // every open file: still fine
+}
+
 BOOST_AUTO_TEST_CASE(works_with_few_descriptors) {
   test::temp_dir dir;
   const metainfo m = odd_multi_file();
