@@ -57,8 +57,8 @@ struct peer_state {
   clock::time_point started, last_received, last_sent;
   std::size_t unrequested = 0;
   std::string out;                      // frames waiting for flush
-  // Blocks of the current read, sent as one message each to the disk writer
-  // and the scheduler: per-block messages cost a thread wake-up per block.
+  // Blocks received and not yet handed on (at most 32, or one second):
+  // per-block messages cost a thread wake-up per block (see on_data).
   std::vector<block_data> to_disk;
   std::vector<block_ref> arrived;
   fault_injector faults;
