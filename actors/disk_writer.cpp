@@ -270,7 +270,11 @@ void flush_in_background(self_ptr self) {
             if (!s.flushing.empty()) self->send(s.resume, msg::durable_atom::value, std::move(s.flushing));
             s.flushing.clear();
           },
-          [=](caf::error& e) { report_fatal(self, "cannot flush: " + caf::to_string(e)); });
+          [=](caf::error& e) {
+            // The flusher's message names the folder and the cause.
+            const auto* text = e.context().match_elements<std::string>() ? &e.context().get_as<std::string>(0) : nullptr;
+            report_fatal(self, text ? *text : "cannot flush: " + caf::to_string(e));
+          });
 }
 
 disk_actor::behavior_type disk_behavior(self_ptr self, context_ptr ctx, bitfield have, scheduler_actor scheduler,
@@ -283,7 +287,7 @@ disk_actor::behavior_type disk_behavior(self_ptr self, context_ptr ctx, bitfield
   st.resume = std::move(resume);
   st.store = std::make_unique<storage>(ctx->options.download_dir, ctx->torrent);
   st.faults = fault_injector(ctx->options.faults, fault_stream::disk_writer);
-  st.flusher = spawn_flusher(self->home_system());
+  st.flusher = spawn_flusher(self->home_system(), ctx->options.download_dir);
   self->attach_functor([flusher = st.flusher](const caf::error&) {
     caf::anon_send_exit(flusher, caf::exit_reason::user_shutdown);
   });

@@ -11,15 +11,17 @@ namespace actorrent {
 
 namespace {
 
-flusher_actor::behavior_type flusher_behavior(flusher_actor::pointer) {
+// (CAF 0.17 spawns a function actor without arguments through a null
+// pointer, which UBSan rejects: the folder it flushes names its errors.)
+flusher_actor::behavior_type flusher_behavior(flusher_actor::pointer, std::string dir) {
   return {
-      [](msg::flush_atom, const std::vector<int>& fds) -> caf::result<msg::flush_atom> {
+      [dir](msg::flush_atom, const std::vector<int>& fds) -> caf::result<msg::flush_atom> {
         int error = 0;
         for (int fd : fds) {
           if (::fdatasync(fd) != 0 && error == 0) error = errno;
           ::close(fd);
         }
-        if (error != 0) return caf::make_error(caf::sec::runtime_error, std::string("cannot flush: ") + std::strerror(error));
+        if (error != 0) return caf::make_error(caf::sec::runtime_error, "cannot flush files in '" + dir + "': " + std::strerror(error));
         return msg::flush_atom::value;
       },
   };
@@ -27,6 +29,8 @@ flusher_actor::behavior_type flusher_behavior(flusher_actor::pointer) {
 
 } // namespace
 
-flusher_actor spawn_flusher(caf::actor_system& sys) { return sys.spawn<caf::detached>(flusher_behavior); }
+flusher_actor spawn_flusher(caf::actor_system& sys, std::string dir) {
+  return sys.spawn<caf::detached>(flusher_behavior, std::move(dir));
+}
 
 } // namespace actorrent

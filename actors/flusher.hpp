@@ -1,4 +1,6 @@
 #pragma once
+#include <string>
+
 #include <caf/fwd.hpp>
 
 #include "messages/interfaces.hpp"
@@ -9,6 +11,6 @@ namespace actorrent {
 // descriptors it is handed and then closes) while the disk writer goes on
 // writing. A flush of a few hundred MB took the disk writer's thread off the
 // download for most of a second every two seconds (4 GiB: 14-18 s -> 11-14 s).
-flusher_actor spawn_flusher(caf::actor_system& sys);
+flusher_actor spawn_flusher(caf::actor_system& sys, std::string dir);
 
 } // namespace actorrent
