@@ -12,7 +12,7 @@ It also reports what the libtorrent seeder(s) spent in the same seconds, busiest
 thread first: a seeder thread near 100% of a core sets the pace, whatever the
 leecher does. Needs linux-perf; run with /usr/bin/python3.
 """
-import argparse, collections, os, shutil, subprocess, sys, tempfile, time
+import argparse, collections, json, os, shutil, subprocess, sys, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SWARM = os.path.join(ROOT, "tests", "fixtures", "swarm.py")
@@ -81,7 +81,6 @@ def main():
     try:
         subprocess.run([sys.executable, SWARM, "setup", work, "--size-kib", str(a.size_mib * 1024), "--seeders",
                         str(a.seeders)], check=True, stdout=subprocess.DEVNULL)
-        import json
         meta = json.load(open(os.path.join(work, "swarm.json")))
         seeders = meta["pids"][1:]  # the tracker comes first
         before = {p: thread_cpu(p) for p in seeders}

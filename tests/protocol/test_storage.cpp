@@ -32,6 +32,14 @@ metainfo odd_multi_file() {
       16384))));
 }
 
+// Each file of odd_multi_file() below `root` holds its part of the payload.
+void files_hold(const std::string& root, const std::string& payload) {
+  BOOST_TEST(read_file(root + "/set/a.bin") == payload.substr(0, 1));
+  BOOST_TEST(read_file(root + "/set/d/b.bin") == payload.substr(1, 40000));
+  BOOST_TEST(read_file(root + "/set/d/e/c.bin") == payload.substr(40001, 16383));
+  BOOST_TEST(read_file(root + "/set/z") == payload.substr(56384, 5));
+}
+
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(storage_suite)
@@ -55,10 +63,7 @@ BOOST_AUTO_TEST_CASE(writes_every_piece_to_the_right_files) {
     }
   }
   st.flush();
-  BOOST_TEST(read_file(dir.path + "/set/a.bin") == payload.substr(0, 1));
-  BOOST_TEST(read_file(dir.path + "/set/d/b.bin") == payload.substr(1, 40000));
-  BOOST_TEST(read_file(dir.path + "/set/d/e/c.bin") == payload.substr(40001, 16383));
-  BOOST_TEST(read_file(dir.path + "/set/z") == payload.substr(56384, 5));
+  files_hold(dir.path, payload);
   for (std::uint32_t p = 0; p < g.piece_count(); ++p)
     BOOST_TEST(st.read_piece(p) == payload.substr(static_cast<std::size_t>(g.piece_offset(p)), g.piece_size(p)));
 }
@@ -86,10 +91,7 @@ BOOST_AUTO_TEST_CASE(vectored_runs_land_like_single_writes) {
     st.write(p, begin, parts);
   }
   st.flush();
-  BOOST_TEST(read_file(dir.path + "/set/a.bin") == payload.substr(0, 1));
-  BOOST_TEST(read_file(dir.path + "/set/d/b.bin") == payload.substr(1, 40000));
-  BOOST_TEST(read_file(dir.path + "/set/d/e/c.bin") == payload.substr(40001, 16383));
-  BOOST_TEST(read_file(dir.path + "/set/z") == payload.substr(56384, 5));
+  files_hold(dir.path, payload);
   // A run past the end of its piece is refused, not written elsewhere.
   const std::string big(g.piece_size(0) + 1, 'x');
   BOOST_CHECK_THROW(st.write(0, 0, std::vector<std::string_view>{big}), std::out_of_range);
