@@ -453,11 +453,11 @@ caf::behavior peer_behavior(broker_ptr self, peer_setup setup, caf::io::connecti
   auto& st = self->state;
   st.setup = std::move(setup);
   st.geometry = st.setup.ctx->torrent.make_file_map().geometry();
-  const std::uint32_t pieces = st.setup.ctx->torrent.piece_count();
+  const std::uint32_t piece_count = st.setup.ctx->torrent.piece_count();
   // Frames may not exceed a block plus headers, or our bitfield: a 4 GiB
   // length prefix is refused at once instead of being buffered.
   st.parser = wire::frame_parser(wire::frame_parser::start::with_handshake,
-                                 static_cast<std::uint32_t>(std::max<std::size_t>(bitfield::wire_size(pieces) + 1, 64 * 1024)));
+                                 static_cast<std::uint32_t>(std::max<std::size_t>(bitfield::wire_size(piece_count) + 1, 64 * 1024)));
   st.started = st.last_received = st.last_sent = clock::now();
   st.faults = fault_injector(st.setup.ctx->options.faults, st.setup.key);
   st.hdl = hdl;
@@ -474,7 +474,7 @@ caf::behavior peer_behavior(broker_ptr self, peer_setup setup, caf::io::connecti
   hs.id = st.setup.ctx->self_id;
   st.out = wire::encode_handshake(hs);
   if (!st.setup.our_have.none()) wire::append_bitfield(st.out, st.setup.our_have.wire_bytes());
-  st.remote_has = bitfield(pieces);
+  st.remote_has = bitfield(piece_count);
   flush_out(self);
   self->send(st.setup.scheduler, msg::join_atom::value, st.setup.key, caf::actor_cast<caf::actor>(self));
   self->delayed_send(self, 1s, msg::tick_atom::value);

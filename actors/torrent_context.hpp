@@ -37,6 +37,10 @@ struct engine_options {
   // Trackers over HTTPS: an extra CA bundle, or no verification at all (tests).
   std::string ca_file;
   bool insecure_tls = false;
+  // UDP trackers (BEP 15): first reply timeout, doubled at each resend, and
+  // how many sends before giving up on one (15 s, 2: silence costs 45 s).
+  std::uint32_t udp_tracker_timeout_ms = 15000;
+  std::uint32_t udp_tracker_attempts = 2;
   // Faults to inject (--fault KIND=RATE, --fault-seed N).
   fault_plan faults;
   // Output.

@@ -1,4 +1,4 @@
-// The tracker client. Tiers follow BEP 12: URLs are shuffled within a tier,
+// The tracker client, HTTP(S) and UDP (BEP 15). Tiers follow BEP 12: URLs are shuffled within a tier,
 // tried in order, and one that answers moves to the front of its tier.
 #include "actors/tracker.hpp"
 
@@ -10,6 +10,9 @@
 #include <spdlog/spdlog.h>
 
 #include "protocol/tracker_codec.hpp"
+#include "protocol/udp_tracker_codec.hpp"
+
+#include "actors/udp_tracker.hpp"
 
 #include "actors/fault_injection.hpp"
 
@@ -77,10 +80,59 @@ struct tracker_state {
   bool started_sent = false;
   int failures_in_a_row = 0;
   fault_injector faults;
+  caf::actor udp; // the BEP 15 client, spawned with this actor and stopped with it
   static inline const char* name = "tracker";
 };
 
 using self_ptr = tracker_actor::stateful_pointer<tracker_state>;
+
+// One tracker's answer, whatever the transport: a parsed reply or why none came.
+struct tracker_outcome {
+  std::optional<announce_response> reply;
+  std::string failure;
+};
+
+tracker_outcome announce_http(const announce_request& req, const engine_options& opt, long timeout_s) {
+  const http_result http = http_get(build_announce_url(req), opt, timeout_s);
+  if (!http.error.empty()) return {std::nullopt, http.error};
+  try {
+    return {parse_announce_response(http.body), {}};
+  } catch (const tracker_error& e) {
+    return {std::nullopt, e.what()};
+  }
+}
+
+// Runs one BEP 15 exchange on the UDP tracker broker and waits for it: this
+// actor has its own thread (libcurl blocks it too), so waiting costs nobody.
+udp_tracker_reply udp_exchange(self_ptr self, udp_tracker_request req) {
+  udp_tracker_reply out;
+  const auto budget = std::chrono::milliseconds(std::uint64_t{req.first_timeout_ms} * ((1ULL << req.attempts) - 1) + 5000);
+  caf::scoped_actor waiter{self->system()};
+  waiter->request(self->state.udp, budget, msg::udp_atom::value, std::move(req))
+      .receive([&](udp_tracker_reply& r) { out = std::move(r); },
+               [&](caf::error& e) { out.failure = "UDP tracker client: " + self->system().render(e); });
+  return out;
+}
+
+tracker_outcome announce_udp(self_ptr self, const udp_tracker::tracker_address& where, const announce_request& req,
+                             bool leaving) {
+  const auto& opt = self->state.ctx->options;
+  udp_tracker_request x;
+  x.host = where.host;
+  x.port = where.port;
+  x.action = static_cast<std::uint32_t>(udp_tracker::action::announce);
+  x.body = udp_tracker::announce_body(req);
+  // A 'stopped' on the way out gets one short try, like its HTTP twin.
+  x.first_timeout_ms = leaving ? std::min<std::uint32_t>(opt.udp_tracker_timeout_ms, 3000) : opt.udp_tracker_timeout_ms;
+  x.attempts = leaving ? 1 : opt.udp_tracker_attempts;
+  const udp_tracker_reply r = udp_exchange(self, std::move(x));
+  if (!r.failure.empty()) return {std::nullopt, r.failure};
+  try {
+    return {udp_tracker::parse_announce(r.payload, r.ipv6), {}};
+  } catch (const tracker_error& e) {
+    return {std::nullopt, e.what()};
+  }
+}
 
 // One announce over all tiers; returns the interval to wait before the next one.
 std::int64_t announce(self_ptr self, announce_event event, const transfer_totals& totals, long timeout_s) {
@@ -90,8 +142,10 @@ std::int64_t announce(self_ptr self, announce_event event, const transfer_totals
     for (std::size_t i = 0; i < tier.size(); ++i) {
       const std::string url = tier[i];
       news.url = url;
-      if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) {
-        news.failure = "unsupported tracker scheme";
+      const bool http = url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0;
+      const auto udp_address = udp_tracker::parse_url(url);
+      if (!http && !udp_address) {
+        news.failure = "unsupported tracker URL";
         continue;
       }
       announce_request req;
@@ -110,33 +164,32 @@ std::int64_t announce(self_ptr self, announce_event event, const transfer_totals
         news.failure = "injected fault: tracker-fail";
         continue;
       }
-      const http_result http = http_get(build_announce_url(req), st.ctx->options, timeout_s);
-      if (!http.error.empty()) {
-        news.failure = http.error;
-        spdlog::debug("tracker {}: {}", url, http.error);
+      const tracker_outcome outcome = http ? announce_http(req, st.ctx->options, timeout_s)
+                                           : announce_udp(self, *udp_address, req, event == announce_event::stopped);
+      if (!outcome.reply) {
+        news.failure = outcome.failure;
+        spdlog::debug("tracker {}: {}", url, outcome.failure);
         continue;
       }
-      try {
-        const announce_response r = parse_announce_response(http.body);
-        if (r.failure_reason) {
-          news.failure = "tracker says: " + *r.failure_reason;
-          continue;
-        }
-        news.failure.clear();
-        news.warning = r.warning_message.value_or("");
-        news.seeders = r.complete.value_or(-1);
-        news.leechers = r.incomplete.value_or(-1);
-        for (const auto& p : r.peers) news.peers.push_back({p.ip, p.port});
-        if (r.tracker_id) st.tracker_id = *r.tracker_id;
-        std::rotate(tier.begin(), tier.begin() + static_cast<std::ptrdiff_t>(i), tier.begin() + static_cast<std::ptrdiff_t>(i) + 1);
-        caf::anon_send(st.session, msg::tracker_atom::value, std::move(news));
-        st.failures_in_a_row = 0;
-        std::int64_t interval = r.interval.value_or(default_interval);
-        if (r.min_interval) interval = std::max(interval, *r.min_interval);
-        return std::max(interval, shortest_interval);
-      } catch (const tracker_error& e) {
-        news.failure = e.what();
+      const announce_response& r = *outcome.reply;
+      if (r.failure_reason) {
+        news.failure = "tracker says: " + *r.failure_reason;
+        spdlog::debug("tracker {}: {}", url, news.failure);
+        continue;
       }
+      news.failure.clear();
+      news.warning = r.warning_message.value_or("");
+      news.seeders = r.complete.value_or(-1);
+      news.leechers = r.incomplete.value_or(-1);
+      for (const auto& p : r.peers) news.peers.push_back({p.ip, p.port});
+      if (r.tracker_id) st.tracker_id = *r.tracker_id;
+      // BEP 12: the tracker that answered moves to the front of its tier.
+      std::rotate(tier.begin(), tier.begin() + static_cast<std::ptrdiff_t>(i), tier.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+      caf::anon_send(st.session, msg::tracker_atom::value, std::move(news));
+      st.failures_in_a_row = 0;
+      std::int64_t interval = r.interval.value_or(default_interval);
+      if (r.min_interval) interval = std::max(interval, *r.min_interval);
+      return std::max(interval, shortest_interval);
     }
   }
   // Every tracker failed: tell the user, retry with backoff (15 s, 30 s, ... 30 min).
@@ -165,6 +218,8 @@ tracker_actor::behavior_type tracker_behavior(self_ptr self, context_ptr ctx, ca
   std::mt19937 rng(rd());
   for (auto& tier : st.tiers) std::shuffle(tier.begin(), tier.end(), rng);
   st.key = static_cast<std::uint32_t>(rng());
+  st.udp = spawn_udp_tracker(self->system(), "tracker of " + ctx->torrent.name);
+  self->attach_functor([udp = st.udp] { caf::anon_send_exit(udp, caf::exit_reason::user_shutdown); });
   return {
       [=](msg::announce_atom) {
         const auto event = self->state.started_sent ? announce_event::none : announce_event::started;

@@ -109,6 +109,11 @@ int main(int argc, char** argv) {
       ->capture_default_str()->check(CLI::Range(1, 4096));
   app.add_option("--ca-file", eo.ca_file, "extra CA certificates for HTTPS trackers")->check(CLI::ExistingFile);
   app.add_flag("--insecure", eo.insecure_tls, "do not verify HTTPS trackers' certificates");
+  double udp_timeout_s = 15;
+  app.add_option("--udp-tracker-timeout", udp_timeout_s, "seconds to wait for a UDP tracker before resending (doubles each time)")
+      ->capture_default_str()->check(CLI::Range(0.05, 3840.0));
+  app.add_option("--udp-tracker-tries", eo.udp_tracker_attempts, "sends to a silent UDP tracker before the next one is tried")
+      ->capture_default_str()->check(CLI::Range(1, 9));
   std::vector<std::string> fault_specs;
   std::uint64_t fault_seed = 1;
   app.add_option("--fault", fault_specs,
@@ -159,6 +164,7 @@ int main(int argc, char** argv) {
   }
   eo.listen_port = port == 0 ? free_port() : static_cast<std::uint16_t>(port);
   eo.seed_after_download = !no_seed;
+  eo.udp_tracker_timeout_ms = static_cast<std::uint32_t>(udp_timeout_s * 1000);
   eo.seed_time = std::chrono::minutes(seed_minutes);
   eo.request_timeout = std::chrono::seconds(request_timeout);
   eo.max_disk_backlog = static_cast<std::int64_t>(backlog_mib) << 20;

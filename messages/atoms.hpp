@@ -37,6 +37,8 @@ using grant_atom = caf::atom_constant<caf::atom("grant")>;
 using fault_atom = caf::atom_constant<caf::atom("fault")>;
 using unstall_atom = caf::atom_constant<caf::atom("unstall")>;
 using load_atom = caf::atom_constant<caf::atom("load")>;
+using udp_atom = caf::atom_constant<caf::atom("udp")>;
+using timeout_atom = caf::atom_constant<caf::atom("timeout")>;
 using hello_atom = caf::atom_constant<caf::atom("hello")>;
 
 } // namespace actorrent::msg

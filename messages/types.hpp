@@ -66,6 +66,33 @@ typename Inspector::result_type inspect(Inspector& f, tracker_news& x) {
   return f(caf::meta::type_name("tracker_news"), x.url, x.failure, x.warning, x.seeders, x.leechers, x.peers);
 }
 
+// One BEP 15 exchange for the UDP tracker actor: it does the connect step,
+// the connection-id reuse and the retransmissions; the caller builds `body`
+// (udp_tracker_codec) and parses the reply's payload.
+struct udp_tracker_request {
+  std::string host;
+  std::uint16_t port = 0;
+  std::uint32_t action = 0;        // udp_tracker::action
+  std::string body;                // the request after its 16-byte header
+  std::uint32_t first_timeout_ms = 15000; // doubled at each retransmission (15 * 2^n s)
+  std::uint32_t attempts = 2;      // sends in all, the first included
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, udp_tracker_request& x) {
+  return f(caf::meta::type_name("udp_tracker_request"), x.host, x.port, x.action, x.body, x.first_timeout_ms,
+           x.attempts);
+}
+
+struct udp_tracker_reply {
+  std::string failure;  // empty: `payload` is the checked reply after its 8-byte header
+  std::string payload;
+  bool ipv6 = false;    // the tracker was reached over IPv6 (peers are 18 bytes)
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, udp_tracker_reply& x) {
+  return f(caf::meta::type_name("udp_tracker_reply"), x.failure, x.payload, x.ipv6);
+}
+
 // The scheduler's view of download progress.
 // Why a piece must be downloaded again (sent as its underlying byte).
 enum class piece_failure : std::uint8_t {

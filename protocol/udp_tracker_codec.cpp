@@ -38,6 +38,36 @@ const char* action_name(std::uint32_t a) {
 
 } // namespace
 
+std::optional<tracker_address> parse_url(std::string_view url) {
+  constexpr std::string_view scheme = "udp://";
+  if (url.substr(0, scheme.size()) != scheme) return std::nullopt;
+  url.remove_prefix(scheme.size());
+  url = url.substr(0, url.find_first_of("/?#"));
+  tracker_address out;
+  std::string_view port;
+  if (!url.empty() && url.front() == '[') {
+    const auto close = url.find(']');
+    if (close == std::string_view::npos || url.substr(close + 1, 1) != ":") return std::nullopt;
+    out.host = std::string(url.substr(1, close - 1));
+    port = url.substr(close + 2);
+  } else {
+    const auto colon = url.rfind(':');
+    if (colon == std::string_view::npos) return std::nullopt;
+    out.host = std::string(url.substr(0, colon));
+    port = url.substr(colon + 1);
+  }
+  if (out.host.empty() || out.host.find_first_of(" \t\r\n") != std::string::npos) return std::nullopt;
+  if (port.empty() || port.size() > 5) return std::nullopt;
+  std::uint32_t value = 0;
+  for (char c : port) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + static_cast<std::uint32_t>(c - '0');
+  }
+  if (value == 0 || value > 65535) return std::nullopt;
+  out.port = static_cast<std::uint16_t>(value);
+  return out;
+}
+
 std::string connect_request(std::uint32_t transaction) {
   return request(protocol_id, action::connect, transaction, {});
 }

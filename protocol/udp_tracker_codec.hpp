@@ -3,6 +3,7 @@
 // strict checks of every reply (size, action, transaction id). The exchange
 // itself (connection ids, retransmissions) is the UDP tracker actor's job.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,6 +21,14 @@ inline constexpr std::uint64_t protocol_id = 0x41727101980ULL;
 inline constexpr std::size_t max_reply_size = 8192;
 // BEP 15: at most about 74 info-hashes per scrape.
 inline constexpr std::size_t max_scrape_hashes = 74;
+
+// "udp://host:port[/anything]" -> host and port (IPv6 hosts in brackets);
+// nullopt for anything else, a missing or zero port included.
+struct tracker_address {
+  std::string host;
+  std::uint16_t port = 0;
+};
+std::optional<tracker_address> parse_url(std::string_view url);
 
 // A complete request packet: connection id, action, transaction id, body.
 std::string connect_request(std::uint32_t transaction);

@@ -23,6 +23,23 @@ std::string u32s(std::initializer_list<std::uint32_t> values) {
 
 BOOST_AUTO_TEST_SUITE(udp_tracker_codec)
 
+BOOST_AUTO_TEST_CASE(tracker_urls) {
+  auto a = udp::parse_url("udp://tracker.example.org:6969/announce");
+  BOOST_REQUIRE(a.has_value());
+  BOOST_TEST(a->host == "tracker.example.org");
+  BOOST_TEST(a->port == 6969);
+  a = udp::parse_url("udp://[::1]:1337");
+  BOOST_REQUIRE(a.has_value());
+  BOOST_TEST(a->host == "::1");
+  BOOST_TEST(a->port == 1337);
+  a = udp::parse_url("udp://127.0.0.1:80?passkey=x");
+  BOOST_REQUIRE(a.has_value());
+  BOOST_TEST(a->port == 80);
+  for (const char* bad : {"http://a:1/announce", "udp://host/announce", "udp://:1", "udp://host:0", "udp://host:65536",
+                          "udp://host:12a", "udp://[::1]1", "udp://[::1", "udp://ho st:1", "udp://host:123456"})
+    BOOST_TEST(!udp::parse_url(bad).has_value(), bad);
+}
+
 BOOST_AUTO_TEST_CASE(connect_request_is_the_bep15_packet) {
   const std::string p = udp::connect_request(0xdeadbeef);
   BOOST_TEST(p.size() == 16u);

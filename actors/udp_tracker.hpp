@@ -1,0 +1,19 @@
+#pragma once
+// The UDP tracker client (BEP 15): a CAF broker that owns one UDP socket per
+// tracker address and runs connect / announce / scrape exchanges on them.
+//
+// It answers
+//   (udp_atom, udp_tracker_request) -> udp_tracker_reply
+// doing the connect step itself, reusing a connection id for 60 s,
+// retransmitting after 15 * 2^n s (the request sets the base and the number
+// of sends), and matching replies by transaction id: a reply with an unknown
+// id is dropped, one of the wrong action or size fails the request.
+#include <string>
+
+#include <caf/fwd.hpp>
+
+namespace actorrent {
+
+caf::actor spawn_udp_tracker(caf::actor_system& sys, std::string owner);
+
+} // namespace actorrent
