@@ -6,12 +6,12 @@
 #include <random>
 
 #include <caf/all.hpp>
-#include <curl/curl.h>
 #include <spdlog/spdlog.h>
 
 #include "protocol/tracker_codec.hpp"
 #include "protocol/udp_tracker_codec.hpp"
 
+#include "actors/http_get.hpp"
 #include "actors/udp_tracker.hpp"
 
 #include "actors/fault_injection.hpp"
@@ -20,56 +20,8 @@ namespace actorrent {
 
 namespace {
 
-constexpr std::size_t max_reply_size = 1 << 20;
 constexpr std::int64_t default_interval = 1800;
 constexpr std::int64_t shortest_interval = 30; // a tracker asking for less is ignored
-
-struct http_result {
-  std::string body;
-  std::string error; // empty on success
-};
-
-size_t collect(char* data, size_t size, size_t n, void* user) {
-  auto* body = static_cast<std::string*>(user);
-  if (body->size() + size * n > max_reply_size) return 0; // aborts the transfer
-  body->append(data, size * n);
-  return size * n;
-}
-
-http_result http_get(const std::string& url, const engine_options& opt, long timeout_s) {
-  http_result r;
-  CURL* curl = curl_easy_init();
-  if (curl == nullptr) return {{}, "cannot initialise libcurl"};
-  char errbuf[CURL_ERROR_SIZE] = {0};
-  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, errbuf);
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  // A tracker URL comes from the torrent: never let it read files or reach other schemes.
-  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
-  curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 3L);
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, std::min(timeout_s, 10L));
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT, timeout_s);
-  curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
-  curl_easy_setopt(curl, CURLOPT_USERAGENT, "actorrent/" ACTORRENT_VERSION);
-  curl_easy_setopt(curl, CURLOPT_NOPROXY, "localhost,127.0.0.1,::1");
-  if (!opt.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, opt.ca_file.c_str());
-  if (opt.insecure_tls) {
-    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
-    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
-  }
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, collect);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &r.body);
-  const CURLcode rc = curl_easy_perform(curl);
-  long status = 0;
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-  curl_easy_cleanup(curl);
-  if (rc == CURLE_WRITE_ERROR) r.error = "reply larger than 1 MiB";
-  else if (rc != CURLE_OK) r.error = errbuf[0] ? errbuf : curl_easy_strerror(rc);
-  else if (status != 200) r.error = "HTTP status " + std::to_string(status);
-  return r;
-}
 
 struct tracker_state {
   context_ptr ctx;
@@ -102,18 +54,6 @@ tracker_outcome announce_http(const announce_request& req, const engine_options&
   }
 }
 
-// Runs one BEP 15 exchange on the UDP tracker broker and waits for it: this
-// actor has its own thread (libcurl blocks it too), so waiting costs nobody.
-udp_tracker_reply udp_exchange(self_ptr self, udp_tracker_request req) {
-  udp_tracker_reply out;
-  const auto budget = std::chrono::milliseconds(std::uint64_t{req.first_timeout_ms} * ((1ULL << req.attempts) - 1) + 5000);
-  caf::scoped_actor waiter{self->system()};
-  waiter->request(self->state.udp, budget, msg::udp_atom::value, std::move(req))
-      .receive([&](udp_tracker_reply& r) { out = std::move(r); },
-               [&](caf::error& e) { out.failure = "UDP tracker client: " + self->system().render(e); });
-  return out;
-}
-
 tracker_outcome announce_udp(self_ptr self, const udp_tracker::tracker_address& where, const announce_request& req,
                              bool leaving) {
   const auto& opt = self->state.ctx->options;
@@ -125,7 +65,8 @@ tracker_outcome announce_udp(self_ptr self, const udp_tracker::tracker_address& 
   // A 'stopped' on the way out gets one short try, like its HTTP twin.
   x.first_timeout_ms = leaving ? std::min<std::uint32_t>(opt.udp_tracker_timeout_ms, 3000) : opt.udp_tracker_timeout_ms;
   x.attempts = leaving ? 1 : opt.udp_tracker_attempts;
-  const udp_tracker_reply r = udp_exchange(self, std::move(x));
+  // This actor has its own thread (libcurl blocks it too): waiting costs nobody.
+  const udp_tracker_reply r = udp_exchange(self->system(), self->state.udp, std::move(x));
   if (!r.failure.empty()) return {std::nullopt, r.failure};
   try {
     return {udp_tracker::parse_announce(r.payload, r.ipv6), {}};

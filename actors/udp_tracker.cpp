@@ -183,4 +183,15 @@ caf::actor spawn_udp_tracker(caf::actor_system& sys, std::string owner) {
   return sys.middleman().spawn_broker(udp_tracker_behavior, std::move(owner));
 }
 
+udp_tracker_reply udp_exchange(caf::actor_system& sys, const caf::actor& client, udp_tracker_request req) {
+  udp_tracker_reply out;
+  // The broker gives up after its last resend; this bound only guards against a lost broker.
+  const std::uint64_t resends_ms = std::uint64_t{req.first_timeout_ms} * ((1ULL << std::min<std::uint32_t>(req.attempts, 9)) - 1);
+  caf::scoped_actor waiter{sys};
+  waiter->request(client, std::chrono::milliseconds(resends_ms + 5000), msg::udp_atom::value, std::move(req))
+      .receive([&](udp_tracker_reply& r) { out = std::move(r); },
+               [&](caf::error& e) { out.failure = "UDP tracker client: " + sys.render(e); });
+  return out;
+}
+
 } // namespace actorrent

@@ -12,8 +12,14 @@
 
 #include <caf/fwd.hpp>
 
+#include "messages/types.hpp"
+
 namespace actorrent {
 
 caf::actor spawn_udp_tracker(caf::actor_system& sys, std::string owner);
+
+// Runs one exchange on `client` and waits for its reply; for callers that have
+// a thread of their own to block (the tracker actor, the scrape command).
+udp_tracker_reply udp_exchange(caf::actor_system& sys, const caf::actor& client, udp_tracker_request req);
 
 } // namespace actorrent

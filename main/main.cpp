@@ -127,6 +127,9 @@ int main(int argc, char** argv) {
   auto* show_cmd = app.add_subcommand("show", "print what a .torrent file holds");
   show_cmd->add_option("torrent", show.torrent_path, "the .torrent file")->required();
   show_cmd->add_flag("--json", show.json, "print JSON instead of text");
+  show_cmd->add_flag("--scrape", show.scrape, "ask each tracker (HTTP or UDP) how many seeders and leechers it knows");
+  show_cmd->add_option("--timeout", show.timeout_s, "seconds to wait for each tracker when scraping")
+      ->capture_default_str()->check(CLI::Range(0.1, 300.0));
 
   create_options create;
   auto* create_cmd = app.add_subcommand("create", "make a .torrent from a file or a directory");

@@ -1,10 +1,17 @@
 #include "main/show_command.hpp"
 
+#include <algorithm>
+#include <climits>
+#include <cstdint>
 #include <ctime>
+
+#include <caf/all.hpp>
+#include <caf/io/all.hpp>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "actors/tracker_scrape.hpp"
 #include "main/terminal_text.hpp"
 #include "protocol/metainfo.hpp"
 
@@ -73,11 +80,53 @@ void print_json(const metainfo& m) {
   fmt::print("{}\n", j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
+int print_scrape(const metainfo& m, const show_options& options) {
+  caf::actor_system_config cfg;
+  cfg.load<caf::io::middleman>();
+  caf::actor_system sys{cfg};
+  engine_options eo;
+  eo.udp_tracker_timeout_ms = static_cast<std::uint32_t>(options.timeout_s * 1000 / 3);
+  eo.udp_tracker_attempts = 2;
+  const auto results = scrape_trackers(sys, m, eo, static_cast<long>(std::max(1.0, options.timeout_s)));
+  bool any = false;
+  nlohmann::json list = nlohmann::json::array();
+  if (!options.json) fmt::print("SCRAPE\n");
+  std::size_t tier = SIZE_MAX;
+  for (const auto& r : results) {
+    any = any || r.failure.empty();
+    if (options.json) {
+      nlohmann::json j = {{"tier", r.tier + 1}, {"url", r.url}};
+      if (r.failure.empty()) {
+        j["seeders"] = r.counts.seeders;
+        j["leechers"] = r.counts.leechers;
+        j["downloaded"] = r.counts.completed;
+      } else {
+        j["error"] = r.failure;
+      }
+      list.push_back(std::move(j));
+      continue;
+    }
+    if (r.tier != tier) fmt::print("\n  Tier #{}\n", (tier = r.tier) + 1);
+    if (r.failure.empty())
+      fmt::print("  {}  seeders {}  leechers {}  downloaded {}\n", printable(r.url), r.counts.seeders,
+                 r.counts.leechers, r.counts.completed);
+    else
+      fmt::print("  {}  error: {}\n", printable(r.url), printable(r.failure));
+  }
+  if (options.json)
+    fmt::print("{}\n", nlohmann::json{{"info_hash", to_hex(m.info_hash)}, {"scrape", list}}.dump(
+                           2, ' ', false, nlohmann::json::error_handler_t::replace));
+  else if (results.empty())
+    fmt::print("\n  (no trackers)\n");
+  return any ? 0 : 1;
+}
+
 } // namespace
 
 int run_show(const show_options& options) {
   const auto m = load_torrent_or_report(options.torrent_path);
   if (!m) return 2;
+  if (options.scrape) return print_scrape(*m, options);
   if (options.json)
     print_json(*m);
   else

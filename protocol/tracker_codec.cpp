@@ -176,4 +176,38 @@ std::optional<std::string> scrape_url(std::string_view announce_url) {
   return out;
 }
 
+std::optional<std::string> build_scrape_url(std::string_view announce_url, const sha1_digest& info_hash) {
+  std::string url(announce_url.substr(0, announce_url.find('#')));
+  const auto query = url.find('?');
+  auto base = scrape_url(std::string_view(url).substr(0, query));
+  if (!base) return std::nullopt;
+  std::string out = *base + (query == std::string::npos ? "?" : url.substr(query) + "&");
+  return out + "info_hash=" + url_encode(as_bytes(info_hash));
+}
+
+scrape_counts parse_scrape_response(std::string_view body, const sha1_digest& info_hash) {
+  bc::value root;
+  try {
+    bc::decode_options opt;
+    opt.mode = bc::mode::lenient;
+    opt.max_depth = 8;
+    root = bc::decode(body, opt);
+  } catch (const bc::decode_error& e) {
+    throw tracker_error(std::string("scrape reply is not valid bencode: ") + e.what());
+  }
+  if (!root.is_dict()) throw tracker_error("scrape reply is not a dictionary");
+  if (auto failure = optional_str(root, "failure reason")) throw tracker_error("tracker says: " + *failure);
+  const bc::value* files = root.find("files");
+  if (files == nullptr || !files->is_dict()) throw tracker_error("scrape reply without a 'files' dictionary");
+  const bc::value* entry = files->find(as_bytes(info_hash));
+  if (entry == nullptr) throw tracker_error("the tracker does not know this torrent");
+  if (!entry->is_dict()) throw tracker_error("scrape entry is not a dictionary");
+  scrape_counts c;
+  c.seeders = optional_int(*entry, "complete").value_or(0);
+  c.completed = optional_int(*entry, "downloaded").value_or(0);
+  c.leechers = optional_int(*entry, "incomplete").value_or(0);
+  if (c.seeders < 0 || c.completed < 0 || c.leechers < 0) throw tracker_error("negative count in scrape reply");
+  return c;
+}
+
 } // namespace actorrent

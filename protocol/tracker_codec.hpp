@@ -71,4 +71,19 @@ std::vector<peer_endpoint> parse_compact_peers(std::string_view bytes, bool ipv6
 // Announce URL -> scrape URL (BEP 48 convention), nullopt if it has no "/announce".
 std::optional<std::string> scrape_url(std::string_view announce_url);
 
+// A tracker's counts for one torrent (HTTP scrape or UDP scrape).
+struct scrape_counts {
+  std::int64_t seeders = 0;   // "complete"
+  std::int64_t completed = 0; // "downloaded": finished downloads ever
+  std::int64_t leechers = 0;  // "incomplete"
+};
+
+// The scrape URL for one info-hash (an existing query, e.g. a passkey, kept);
+// nullopt when the announce URL has no scrape convention.
+std::optional<std::string> build_scrape_url(std::string_view announce_url, const sha1_digest& info_hash);
+
+// Parses a scrape reply for `info_hash`. Throws tracker_error when malformed,
+// with the tracker's text on a "failure reason", or when the torrent is missing.
+scrape_counts parse_scrape_response(std::string_view body, const sha1_digest& info_hash);
+
 } // namespace actorrent

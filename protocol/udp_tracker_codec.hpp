@@ -60,11 +60,6 @@ std::uint64_t parse_connect(std::string_view payload);
 // `ipv6`: the tracker was reached over IPv6, so peers are 18 bytes each.
 announce_response parse_announce(std::string_view payload, bool ipv6);
 
-struct scrape_counts {
-  std::int64_t seeders = 0;
-  std::int64_t completed = 0;
-  std::int64_t leechers = 0;
-};
 std::vector<scrape_counts> parse_scrape(std::string_view payload, std::size_t hashes);
 
 } // namespace actorrent::udp_tracker

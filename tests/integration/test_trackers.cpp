@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "tests/support/actorrent_runs.hpp"
+#include "tests/support/process.hpp"
 
 using namespace actorrent;
 using test::run_actorrent;
@@ -72,6 +73,39 @@ BOOST_AUTO_TEST_CASE(hostile_udp_tracker_replies_are_refused) {
   // Its first answer had another transaction id: we waited and sent the announce again.
   BOOST_TEST(announces >= 2, log.size());
   BOOST_TEST(r.err.find("malformed UDP reply") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(show_scrape_asks_every_tracker) {
+  test::swarm s("--size-kib 1024 --seeders 2 --tiers udp+dead,http");
+  auto r = test::run_process({test::binary, "show", "--scrape", "--json", "--timeout", "2", s.torrent()});
+  BOOST_TEST_INFO(r.err);
+  BOOST_REQUIRE(r.exit_code == 0);
+  const auto j = nlohmann::json::parse(r.out);
+  BOOST_REQUIRE(j["scrape"].size() == 3u);
+  int answered = 0;
+  for (const auto& t : j["scrape"]) {
+    const std::string url = t["url"];
+    if (t.contains("error")) {
+      BOOST_TEST(url.rfind("http://", 0) == 0, t.dump()); // the dead one
+      continue;
+    }
+    ++answered;
+    BOOST_TEST(t["seeders"] == 2, t.dump());
+    BOOST_TEST(t["leechers"] == 0, t.dump());
+    BOOST_TEST(t["tier"] == (url.rfind("udp://", 0) == 0 ? 1 : 2), t.dump());
+  }
+  BOOST_TEST(answered == 2);
+  // Text form: one line per tracker under its tier.
+  r = test::run_process({test::binary, "show", "--scrape", "--timeout", "2", s.torrent()});
+  BOOST_TEST(r.out.find("Tier #2") != std::string::npos, r.out);
+  BOOST_TEST(r.out.find("seeders 2  leechers 0") != std::string::npos, r.out);
+}
+
+BOOST_AUTO_TEST_CASE(show_scrape_with_no_answer_fails) {
+  test::swarm s("--size-kib 1024 --seeders 0 --tiers dead+udp-dead");
+  const auto r = test::run_process({test::binary, "show", "--scrape", "--timeout", "0.5", s.torrent()});
+  BOOST_TEST(r.exit_code == 1, r.out << r.err);
+  BOOST_TEST(r.out.find("no reply from UDP tracker") != std::string::npos, r.out);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

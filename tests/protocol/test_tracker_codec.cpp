@@ -149,4 +149,28 @@ BOOST_AUTO_TEST_CASE(scrape_urls) {
   BOOST_TEST(!scrape_url("http://t/announce/x").has_value());
 }
 
+BOOST_AUTO_TEST_CASE(scrape_url_for_one_hash) {
+  const auto h = *sha1_from_hex("0123456789abcdef0123456789abcdef01234567");
+  const std::string q = "info_hash=%01%23Eg%89%AB%CD%EF%01%23Eg%89%AB%CD%EF%01%23Eg";
+  BOOST_TEST(*build_scrape_url("http://t.example/announce", h) == "http://t.example/scrape?" + q);
+  BOOST_TEST(*build_scrape_url("http://t.example/x/announce.php?pk=1#frag", h) ==
+             "http://t.example/x/scrape.php?pk=1&" + q);
+  BOOST_TEST(!build_scrape_url("http://t.example/a", h).has_value());
+}
+
+BOOST_AUTO_TEST_CASE(scrape_reply_counts_and_refusals) {
+  sha1_digest h{};
+  h.fill('A');
+  const std::string key = "20:" + std::string(20, 'A');
+  const auto c = parse_scrape_response("d5:filesd" + key + "d8:completei5e10:downloadedi50e10:incompletei7eeee", h);
+  BOOST_TEST(c.seeders == 5);
+  BOOST_TEST(c.completed == 50);
+  BOOST_TEST(c.leechers == 7);
+  for (const std::string bad :
+       {std::string("garbage"), std::string("le"), std::string("d14:failure reason4:nopee"), std::string("d5:filesdee"),
+        std::string("d5:files4:abcde"), "d5:filesd" + key + "i1eee", "d5:filesd" + key + "d8:completei-1eeee",
+        "d5:filesd" + key + "d8:complete1:xeee"})
+    BOOST_CHECK_THROW(parse_scrape_response(bad, h), tracker_error);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
