@@ -53,9 +53,10 @@ namespace {
 decode_result error(std::string what) { return {std::nullopt, std::move(what)}; }
 
 const char* name_of(std::uint8_t id) {
-  static const char* const names[] = {"choke", "unchoke", "interested", "not interested",
-                                      "have", "bitfield", "request", "piece", "cancel", "port"};
-  return id < 10 ? names[id] : "unknown";
+  static const char* const names[] = {"choke", "unchoke", "interested", "not interested", "have", "bitfield",
+                                      "request", "piece", "cancel", "port", "unknown", "unknown", "unknown",
+                                      "suggest", "have all", "have none", "reject", "allowed fast"};
+  return id < 18 ? names[id] : id == 20 ? "extended" : "unknown";
 }
 
 decode_result wrong_size(std::uint8_t id, std::size_t got, std::size_t want) {
@@ -107,6 +108,20 @@ decode_result decode_message(std::string_view p) {
       return {cancel{read_u32(d), read_u32(d + 4), read_u32(d + 8)}, {}};
     case message_id::port:
       return fixed(2) ? decode_result{port{read_u16(d)}, {}} : wrong_size(id, body.size(), 2);
+    case message_id::suggest:
+      return fixed(4) ? decode_result{suggest{read_u32(d)}, {}} : wrong_size(id, body.size(), 4);
+    case message_id::have_all:
+      return fixed(0) ? decode_result{have_all{}, {}} : wrong_size(id, body.size(), 0);
+    case message_id::have_none:
+      return fixed(0) ? decode_result{have_none{}, {}} : wrong_size(id, body.size(), 0);
+    case message_id::reject:
+      if (!fixed(12)) return wrong_size(id, body.size(), 12);
+      return {reject{read_u32(d), read_u32(d + 4), read_u32(d + 8)}, {}};
+    case message_id::allowed_fast:
+      return fixed(4) ? decode_result{allowed_fast{read_u32(d)}, {}} : wrong_size(id, body.size(), 4);
+    case message_id::extended:
+      if (body.empty()) return error("extended message without an extension id");
+      return {extended{static_cast<std::uint8_t>(body[0]), body.substr(1)}, {}};
   }
   return {unknown{id, body}, {}};
 }
@@ -147,6 +162,25 @@ void append_port(std::string& out, std::uint16_t listen_port) {
   append_u16(out, listen_port);
 }
 
+void append_suggest(std::string& out, std::uint32_t piece_index) {
+  append_header(out, 5, message_id::suggest);
+  append_u32(out, piece_index);
+}
+void append_have_all(std::string& out) { append_header(out, 1, message_id::have_all); }
+void append_have_none(std::string& out) { append_header(out, 1, message_id::have_none); }
+void append_reject(std::string& out, std::uint32_t piece_index, std::uint32_t begin, std::uint32_t length) {
+  append_triple(out, message_id::reject, piece_index, begin, length);
+}
+void append_allowed_fast(std::string& out, std::uint32_t piece_index) {
+  append_header(out, 5, message_id::allowed_fast);
+  append_u32(out, piece_index);
+}
+void append_extended(std::string& out, std::uint8_t id, std::string_view payload) {
+  append_header(out, static_cast<std::uint32_t>(2 + payload.size()), message_id::extended);
+  out.push_back(static_cast<char>(id));
+  out.append(payload);
+}
+
 void append_message(std::string& out, const message& msg) {
   struct visitor {
     std::string& out;
@@ -161,6 +195,12 @@ void append_message(std::string& out, const message& msg) {
     void operator()(const piece& m) const { append_piece(out, m.index, m.begin, m.data); }
     void operator()(const cancel& m) const { append_cancel(out, m.piece, m.begin, m.length); }
     void operator()(const port& m) const { append_port(out, m.port); }
+    void operator()(const suggest& m) const { append_suggest(out, m.piece); }
+    void operator()(const have_all&) const { append_have_all(out); }
+    void operator()(const have_none&) const { append_have_none(out); }
+    void operator()(const reject& m) const { append_reject(out, m.piece, m.begin, m.length); }
+    void operator()(const allowed_fast& m) const { append_allowed_fast(out, m.piece); }
+    void operator()(const extended& m) const { append_extended(out, m.id, m.payload); }
     void operator()(const unknown& m) const {
       append_u32(out, static_cast<std::uint32_t>(1 + m.payload.size()));
       out.push_back(static_cast<char>(m.id));

@@ -23,6 +23,9 @@ struct handshake {
   sha1_digest info_hash{};
   peer_id id{};
   // Reserved bits we know: BEP 10 (extension protocol), BEP 6 (fast), BEP 5 (DHT).
+  void set_extensions() { reserved[5] |= 0x10; }
+  void set_fast() { reserved[7] |= 0x04; }
+  void set_dht() { reserved[7] |= 0x01; }
   bool supports_extensions() const { return reserved[5] & 0x10; }
   bool supports_fast() const { return reserved[7] & 0x04; }
   bool supports_dht() const { return reserved[7] & 0x01; }
@@ -43,6 +46,14 @@ enum class message_id : std::uint8_t {
   piece = 7,
   cancel = 8,
   port = 9,
+  // BEP 6 (Fast extension)
+  suggest = 13,
+  have_all = 14,
+  have_none = 15,
+  reject = 16,
+  allowed_fast = 17,
+  // BEP 10 (extension protocol)
+  extended = 20,
 };
 
 struct keep_alive {};
@@ -56,11 +67,19 @@ struct request { std::uint32_t piece, begin, length; };
 struct piece { std::uint32_t index, begin; std::string_view data; };
 struct cancel { std::uint32_t piece, begin, length; };
 struct port { std::uint16_t port; };
+struct suggest { std::uint32_t piece; };
+struct have_all {};
+struct have_none {};
+struct reject { std::uint32_t piece, begin, length; };
+struct allowed_fast { std::uint32_t piece; };
+// BEP 10: id 0 is the extension handshake, others are what we announced in `m`.
+struct extended { std::uint8_t id; std::string_view payload; };
 // Ids we do not speak (yet): kept, not an error, so extensions can be ignored.
 struct unknown { std::uint8_t id; std::string_view payload; };
 
 using message = std::variant<keep_alive, choke, unchoke, interested, not_interested, have,
-                             bitfield, request, piece, cancel, port, unknown>;
+                             bitfield, request, piece, cancel, port, suggest, have_all, have_none,
+                             reject, allowed_fast, extended, unknown>;
 
 struct decode_result {
   std::optional<message> msg;
@@ -83,6 +102,12 @@ void append_request(std::string& out, std::uint32_t piece, std::uint32_t begin, 
 void append_piece(std::string& out, std::uint32_t piece, std::uint32_t begin, std::string_view data);
 void append_cancel(std::string& out, std::uint32_t piece, std::uint32_t begin, std::uint32_t length);
 void append_port(std::string& out, std::uint16_t port);
+void append_suggest(std::string& out, std::uint32_t piece);
+void append_have_all(std::string& out);
+void append_have_none(std::string& out);
+void append_reject(std::string& out, std::uint32_t piece, std::uint32_t begin, std::uint32_t length);
+void append_allowed_fast(std::string& out, std::uint32_t piece);
+void append_extended(std::string& out, std::uint8_t id, std::string_view payload);
 // Re-encodes any decoded message; encode(decode(frame)) == frame.
 void append_message(std::string& out, const message& msg);
 

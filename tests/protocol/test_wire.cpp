@@ -71,7 +71,13 @@ const encoded_case encoded[] = {
     {"piece", frame({0, 0, 0, 12, 7, 0, 0, 0, 2, 0, 0, 0, 0, 'a', 'b', 'c'})},
     {"cancel", frame({0, 0, 0, 13, 8, 0, 0, 0, 1, 0, 0, 0x40, 0, 0, 0, 0x40, 0})},
     {"port", frame({0, 0, 0, 3, 9, 0x1a, 0xe1})},
-    {"unknown id 20", frame({0, 0, 0, 3, 20, 0, 'd'})},
+    {"suggest", frame({0, 0, 0, 5, 13, 0, 0, 1, 2})},
+    {"have all", frame({0, 0, 0, 1, 14})},
+    {"have none", frame({0, 0, 0, 1, 15})},
+    {"reject", frame({0, 0, 0, 13, 16, 0, 0, 0, 1, 0, 0, 0x40, 0, 0, 0, 0x40, 0})},
+    {"allowed fast", frame({0, 0, 0, 5, 17, 0, 0, 0, 7})},
+    {"extended", frame({0, 0, 0, 3, 20, 0, 'd'})},
+    {"unknown id 21", frame({0, 0, 0, 3, 21, 0, 'd'})},
 };
 
 BOOST_DATA_TEST_CASE(decode_then_encode_gives_the_same_bytes, data::make(encoded), c) {
@@ -95,9 +101,15 @@ BOOST_AUTO_TEST_CASE(encoders_produce_the_documented_frames) {
   append_piece(out, 2, 0, "abc");
   append_cancel(out, 1, 16384, 16384);
   append_port(out, 6881);
+  append_suggest(out, 258);
+  append_have_all(out);
+  append_have_none(out);
+  append_reject(out, 1, 16384, 16384);
+  append_allowed_fast(out, 7);
+  append_extended(out, 0, "d");
   std::string expected;
   for (const auto& c : encoded)
-    if (c.name != "unknown id 20") expected += c.bytes;
+    if (c.name != "unknown id 21") expected += c.bytes;
   BOOST_TEST(out == expected);
 }
 
@@ -128,6 +140,12 @@ const bad_payload bad[] = {
     {"short piece", frame({7, 0, 0, 0, 1, 0, 0, 0}), "piece message of 7 bytes (needs at least 8)"},
     {"short cancel", frame({8, 0}), "cancel message of 1 bytes (expected 12)"},
     {"short port", frame({9, 1}), "port message of 1 bytes (expected 2)"},
+    {"long suggest", frame({13, 0, 0, 0, 1, 0}), "suggest message of 5 bytes (expected 4)"},
+    {"have all with payload", frame({14, 0}), "have all message of 1 bytes"},
+    {"have none with payload", frame({15, 0}), "have none message of 1 bytes"},
+    {"short reject", frame({16, 0, 0}), "reject message of 2 bytes (expected 12)"},
+    {"short allowed fast", frame({17, 0}), "allowed fast message of 1 bytes (expected 4)"},
+    {"empty extended", frame({20}), "extended message without an extension id"},
 };
 
 BOOST_DATA_TEST_CASE(wrong_sizes_are_errors, data::make(bad), c) {
