@@ -149,6 +149,10 @@ scheduler_actor::behavior_type scheduler_behavior(self_ptr self, context_ptr ctx
         record_arrivals(self, key, blocks);
       },
       [=](msg::release_atom, peer_key key) { self->state.load.on_message(self); self->state.picker->release_requests(key); },
+      [=](msg::release_atom, peer_key key, block_ref b) {
+        self->state.load.on_message(self);
+        self->state.picker->release_block(key, b);
+      },
       [=](msg::leave_atom, peer_key key) {
         self->state.load.on_message(self);
         self->state.picker->remove_peer(key);

@@ -25,6 +25,7 @@ using scheduler_actor = caf::typed_actor<
     caf::reacts_to<msg::want_atom>,                                  // rate-limit refill timer
     caf::reacts_to<msg::block_atom, peer_key, std::vector<block_ref>>, // requested blocks arrived (one read's worth)
     caf::reacts_to<msg::release_atom, peer_key>,                     // it choked us: requests void
+    caf::reacts_to<msg::release_atom, peer_key, block_ref>,          // it rejected one request (BEP 6)
     caf::reacts_to<msg::leave_atom, peer_key>,                       // it is gone
     caf::reacts_to<msg::verified_atom, std::vector<std::uint32_t>>,  // from the disk writer, a batch at a time
     caf::reacts_to<msg::failed_atom, std::uint32_t, std::uint8_t>,   // from the disk writer (piece_failure)

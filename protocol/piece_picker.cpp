@@ -73,6 +73,20 @@ void piece_picker::release_requests(peer_key peer) {
     }
 }
 
+void piece_picker::release_block(peer_key peer, const block_ref& block) {
+  auto it = active_.find(block.piece);
+  if (it == active_.end() || block.begin % block_size != 0) return;
+  const std::size_t index = block.begin / block_size;
+  if (index >= it->second.blocks.size() || make_ref(block.piece, index) != block) return;
+  auto& b = it->second.blocks[index];
+  if (b.state != block_state::requested || !contains(b.requesters, peer)) return;
+  erase_value(b.requesters, peer);
+  if (b.requesters.empty()) {
+    b.state = block_state::free;
+    ++rerequested_;
+  }
+}
+
 bool piece_picker::wanted(std::uint32_t piece) const {
   return !have_.test(piece) && !awaiting_hash_.test(piece) && active_.count(piece) == 0;
 }

@@ -67,6 +67,9 @@ public:
   void remove_peer(peer_key peer);
   // The peer choked us, which voids its requests (BEP 3): give them back.
   void release_requests(peer_key peer);
+  // The peer refused one request (BEP 6 reject): that block is free again
+  // unless someone else also has it requested.
+  void release_block(peer_key peer, const block_ref& block);
 
   // Up to max_blocks new requests for this peer, marked as requested by it.
   std::vector<block_ref> pick(peer_key peer, std::size_t max_blocks, clock::time_point now);

@@ -192,6 +192,23 @@ BOOST_AUTO_TEST_CASE(stuck_requests_time_out) {
   BOOST_TEST(pk.pick(2, 4, t0 + 10s).size() == 4u); // re-assigned
 }
 
+BOOST_AUTO_TEST_CASE(a_rejected_block_alone_goes_back) {
+  piece_picker pk(geo, rarest_only());
+  pk.peer_bitfield(1, pieces(8, {0}));
+  pk.peer_bitfield(2, pieces(8, {0}));
+  const auto got = pk.pick(1, 4, t0);
+  BOOST_REQUIRE(got.size() == 4u);
+  pk.release_block(2, got[1]); // not its request: nothing happens
+  pk.release_block(1, block_ref{got[1].piece, got[1].begin + 1, got[1].length}); // no such block
+  BOOST_TEST(pk.requests_outstanding() == 4u);
+  pk.release_block(1, got[1]);
+  BOOST_TEST(pk.requests_outstanding() == 3u);
+  BOOST_TEST(pk.blocks_rerequested() == 1u);
+  const auto again = pk.pick(2, 4, t0);
+  BOOST_REQUIRE(again.size() == 1u);
+  BOOST_TEST((again[0] == got[1]));
+}
+
 BOOST_AUTO_TEST_CASE(choke_and_disconnect_release_requests) {
   piece_picker pk(geo, rarest_only());
   pk.peer_bitfield(1, pieces(8, {0}));
