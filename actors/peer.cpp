@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <arpa/inet.h>
+
 #include <deque>
+#include <set>
 
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
@@ -10,7 +13,11 @@
 
 #include "actors/fault_injection.hpp"
 #include "actors/load_meter.hpp"
+#include "protocol/allowed_fast.hpp"
+#include "protocol/extension_handshake.hpp"
 #include "protocol/frame_parser.hpp"
+#include "protocol/ut_metadata.hpp"
+#include "protocol/ut_pex.hpp"
 #include "protocol/wire.hpp"
 
 namespace actorrent {
@@ -38,6 +45,10 @@ constexpr std::size_t reads_in_flight_max = 8;   // disk reads per peer at once
 constexpr auto snub_after = 60s;
 constexpr std::size_t max_unreported_arrivals = 32; // blocks received, not yet told to the scheduler
 constexpr auto injected_stall = 5s;          // --fault peer-stall: how long reading stops
+constexpr std::size_t allowed_fast_count = 10; // BEP 6: pieces it may fetch while choked
+constexpr std::size_t max_rejects = 500;      // rejects of requests while it unchokes us
+constexpr auto pex_interval = 55s;            // BEP 11: at most one ut_pex a minute
+constexpr std::size_t pex_burst = 6;          // more in a minute are ignored (libtorrent drops)
 
 struct peer_state {
   peer_setup setup;
@@ -77,6 +88,18 @@ struct peer_state {
   std::int64_t uploaded_unreported = 0;
   double up_rate = 0;
   clock::time_point last_block{};
+  // Extensions (BEP 6 fast, BEP 10 extension protocol and what runs on it).
+  bool remote_fast = false;
+  bool remote_ext = false;
+  ext::handshake remote_ext_hs;          // what its extension handshake said
+  std::set<std::uint32_t> allowed_fast;  // pieces we serve it while choking it
+  std::size_t rejects = 0;
+  std::size_t metadata_requests = 0;
+  std::set<std::string> pex_advertised;  // addresses our ut_pex told it about
+  clock::time_point pex_sent_at{};
+  bool pex_sent_once = false;
+  std::size_t pex_received_in_window = 0;
+  clock::time_point pex_window_start{};
   load_meter load;
   static inline const char* name = "peer";
 };
@@ -153,6 +176,175 @@ void flush_out(broker_ptr self) {
 }
 
 void pump_uploads(broker_ptr self);
+
+// The peer's address as raw bytes (4 or 16), for 'yourip' and the allowed-fast set.
+std::string address_bytes(const std::string& host) {
+  unsigned char a[16];
+  if (inet_pton(AF_INET, host.c_str(), a) == 1) return std::string(reinterpret_cast<char*>(a), 4);
+  if (inet_pton(AF_INET6, host.c_str(), a) == 1) return std::string(reinterpret_cast<char*>(a), 16);
+  return {};
+}
+
+// May a request for `piece` be served now: we unchoke it, or (BEP 6) the piece
+// is in the allowed-fast set we gave it.
+bool may_serve(const peer_state& st, std::uint32_t piece) {
+  return !st.am_choking || (st.remote_fast && st.allowed_fast.count(piece) != 0);
+}
+
+// BEP 6: with the fast extension every request gets an answer, a refusal too.
+void refuse(broker_ptr self, const block_ref& b) {
+  auto& st = self->state;
+  ++st.refused_unreported;
+  if (st.remote_fast) wire::append_reject(st.out, b.piece, b.begin, b.length);
+}
+
+// Drops queued requests we may no longer serve (we choked it, it lost interest).
+void drop_unservable_requests(broker_ptr self) {
+  auto& st = self->state;
+  std::deque<block_ref> keep;
+  for (const auto& b : st.upload_queue) {
+    if (st.peer_interested && may_serve(st, b.piece))
+      keep.push_back(b);
+    else if (st.remote_fast)
+      wire::append_reject(st.out, b.piece, b.begin, b.length);
+  }
+  st.upload_queue = std::move(keep);
+}
+
+// What we have, right after the handshakes: with the fast extension on both
+// sides, have-all / have-none may replace the bitfield (and one of the three
+// must be sent); without it, nothing is sent when we have nothing.
+void send_availability(broker_ptr self) {
+  auto& st = self->state;
+  const auto& have = st.setup.our_have;
+  if (st.remote_fast && have.all())
+    wire::append_have_all(st.out);
+  else if (st.remote_fast && have.none())
+    wire::append_have_none(st.out);
+  else if (!have.none())
+    wire::append_bitfield(st.out, have.wire_bytes());
+  if (!st.remote_fast) return;
+  // BEP 6 allowed-fast: a few pieces it may fetch before we unchoke it (IPv4 only).
+  const std::string ip = address_bytes(st.setup.address.host);
+  if (ip.size() != 4) return;
+  std::array<std::uint8_t, 4> v4{};
+  std::copy(ip.begin(), ip.end(), v4.begin());
+  for (auto piece : allowed_fast_set(v4, st.setup.ctx->torrent.info_hash, st.setup.ctx->torrent.piece_count(),
+                                     allowed_fast_count)) {
+    if (!have.test(piece)) continue;
+    st.allowed_fast.insert(piece);
+    wire::append_allowed_fast(st.out, piece);
+  }
+}
+
+void send_extension_handshake(broker_ptr self) {
+  auto& st = self->state;
+  const auto& t = st.setup.ctx->torrent;
+  ext::handshake h;
+  h.m[std::string(ext::ut_metadata)] = ext::ut_metadata_id;
+  if (!t.is_private) h.m[std::string(ext::ut_pex)] = ext::ut_pex_id; // BEP 27: no PEX on private torrents
+  if (!t.info_bytes.empty()) h.metadata_size = static_cast<std::int64_t>(t.info_bytes.size());
+  h.client = "actorrent " ACTORRENT_VERSION;
+  h.listen_port = st.setup.ctx->options.listen_port; // libtorrent advertises us in PEX only with it
+  h.reqq = static_cast<std::uint32_t>(max_queued_requests);
+  h.yourip = address_bytes(st.setup.address.host);
+  wire::append_extended(st.out, ext::handshake_id, ext::encode(h));
+}
+
+// BEP 9: we serve our info dictionary in 16 KiB pieces; data and rejects are
+// not for us (we have the metadata) and are ignored.
+void on_metadata_message(broker_ptr self, const ut_metadata::message& m) {
+  auto& st = self->state;
+  if (m.type != ut_metadata::msg_type::request) return;
+  const std::uint8_t id = st.remote_ext_hs.id_of(ext::ut_metadata);
+  if (id == 0) return; // it never told us how to answer
+  const std::string& info = st.setup.ctx->torrent.info_bytes;
+  const std::string_view piece = ut_metadata::piece_of(info, m.piece);
+  // Each piece once or twice is plenty; a peer asking forever gets rejects.
+  const bool too_many = ++st.metadata_requests > 2 * ut_metadata::piece_count(static_cast<std::int64_t>(info.size())) + 8;
+  if (piece.empty() || too_many)
+    wire::append_extended(st.out, id, ut_metadata::encode_reject(m.piece));
+  else
+    wire::append_extended(st.out, id, ut_metadata::encode_data(m.piece, static_cast<std::int64_t>(info.size()), piece));
+}
+
+// BEP 11: peers it knows, for the session to dial. At most pex_burst messages
+// a minute are read; the rest are ignored.
+void on_pex_message(broker_ptr self, std::string_view payload) {
+  auto& st = self->state;
+  if (st.setup.ctx->torrent.is_private) return;
+  const auto now = clock::now();
+  if (now - st.pex_window_start > 60s) {
+    st.pex_window_start = now;
+    st.pex_received_in_window = 0;
+  }
+  if (++st.pex_received_in_window > pex_burst) return;
+  const ut_pex::message m = ut_pex::parse(payload);
+  std::vector<peer_address> found;
+  for (const auto& p : m.added) found.push_back({p.ip, p.port});
+  auto session = caf::actor_cast<caf::actor>(st.setup.session);
+  if (session && !found.empty()) caf::anon_send(session, msg::pex_atom::value, st.setup.key, std::move(found));
+}
+
+void on_extended(broker_ptr self, const wire::extended& m) {
+  auto& st = self->state;
+  try {
+    if (m.id == ext::handshake_id) {
+      st.remote_ext_hs = ext::parse(m.payload);
+      spdlog::debug("peer {}: extension handshake from '{}'{}{}", st.setup.address.to_string(), st.remote_ext_hs.client,
+                    st.remote_ext_hs.id_of(ext::ut_pex) ? ", ut_pex" : "",
+                    st.remote_ext_hs.id_of(ext::ut_metadata) ? ", ut_metadata" : "");
+      // The session learns its listen port (an incoming peer can then be
+      // advertised by PEX) and sends it the peers to advertise.
+      if (auto session = caf::actor_cast<caf::actor>(st.setup.session))
+        caf::anon_send(session, msg::listen_atom::value, st.setup.key, st.remote_ext_hs.listen_port.value_or(0));
+      return;
+    }
+    if (m.id == ext::ut_metadata_id) return on_metadata_message(self, ut_metadata::parse(m.payload));
+    if (m.id == ext::ut_pex_id) return on_pex_message(self, m.payload);
+    // An id we never announced: a newer extension it thinks we speak. Ignored.
+  } catch (const ext::extension_error& e) {
+    close_with(self, peer_exit::protocol_error, e.what());
+  }
+}
+
+// The session's list of peers we are connected to: tell this peer what
+// changed since our last ut_pex (at most once a minute, 50 added and 50 dropped).
+void send_pex(broker_ptr self, const std::vector<peer_address>& connected) {
+  auto& st = self->state;
+  const std::uint8_t id = st.remote_ext_hs.id_of(ext::ut_pex);
+  const auto now = clock::now();
+  if (id == 0 || st.setup.ctx->torrent.is_private || st.closing) return;
+  if (st.pex_sent_once && now - st.pex_sent_at < pex_interval) return;
+  const std::string me = st.setup.address.to_string();
+  std::set<std::string> current;
+  ut_pex::message m;
+  for (const auto& a : connected) {
+    const std::string key = a.to_string();
+    if (key == me || a.port == 0) continue;
+    current.insert(key);
+    if (!st.pex_advertised.count(key) && m.added.size() < ut_pex::max_per_message) {
+      m.added.push_back({a.host, a.port, std::nullopt});
+      st.pex_advertised.insert(key);
+    }
+  }
+  for (auto it = st.pex_advertised.begin(); it != st.pex_advertised.end();) {
+    if (current.count(*it) || m.dropped.size() >= ut_pex::max_per_message) {
+      ++it;
+      continue;
+    }
+    const auto colon = it->rfind(':');
+    std::string host = it->substr(0, colon);
+    if (!host.empty() && host.front() == '[') host = host.substr(1, host.size() - 2);
+    m.dropped.push_back({host, static_cast<std::uint16_t>(std::stoi(it->substr(colon + 1))), std::nullopt});
+    it = st.pex_advertised.erase(it);
+  }
+  if (m.added.empty() && m.dropped.empty()) return;
+  wire::append_extended(st.out, id, ut_pex::encode(m));
+  st.pex_sent_once = true;
+  st.pex_sent_at = now;
+  flush_out(self);
+}
 
 void update_interest(broker_ptr self) {
   auto& st = self->state;
@@ -248,7 +440,11 @@ void read_and_send(broker_ptr self, block_ref b) {
           [=](std::vector<char>& data) {
             auto& s = self->state;
             --s.reads_in_flight;
-            if (s.closing || s.am_choking) return;
+            if (s.closing) return;
+            if (!may_serve(s, b.piece)) { // choked meanwhile
+              refuse(self, b);
+              return flush_out(self);
+            }
             wire::append_piece(s.out, b.piece, b.begin, std::string_view(data.data(), data.size()));
             s.up_this_tick += b.length;
             s.uploaded_unreported += b.length;
@@ -265,9 +461,13 @@ void read_and_send(broker_ptr self, block_ref b) {
 // each first cleared by the upload gate when there is an upload limit.
 void pump_uploads(broker_ptr self) {
   auto& st = self->state;
-  while (!st.closing && !st.am_choking && st.reads_in_flight < reads_in_flight_max && !st.upload_queue.empty()) {
+  while (!st.closing && st.reads_in_flight < reads_in_flight_max && !st.upload_queue.empty()) {
     const block_ref b = st.upload_queue.front();
     st.upload_queue.pop_front();
+    if (!may_serve(st, b.piece)) {
+      refuse(self, b);
+      continue;
+    }
     ++st.reads_in_flight;
     if (!st.setup.upload_gate) {
       read_and_send(self, b);
@@ -277,8 +477,12 @@ void pump_uploads(broker_ptr self) {
         .then(
             [=](msg::grant_atom) {
               auto& s = self->state;
-              if (s.closing || s.am_choking) {
+              if (s.closing || !may_serve(s, b.piece)) {
                 --s.reads_in_flight;
+                if (!s.closing) {
+                  refuse(self, b);
+                  flush_out(self);
+                }
                 return;
               }
               read_and_send(self, b);
@@ -289,8 +493,11 @@ void pump_uploads(broker_ptr self) {
 
 void on_request(broker_ptr self, const wire::request& m) {
   auto& st = self->state;
-  if (st.am_choking) { // BEP 3: requests while choked are dropped (they may have crossed our choke)
-    ++st.refused_unreported;
+  const block_ref b{m.piece, m.begin, m.length};
+  // BEP 3 drops requests made while choked (they may have crossed our choke);
+  // BEP 6 answers them with a reject, and serves its allowed-fast pieces.
+  if (!may_serve(st, m.piece)) {
+    refuse(self, b);
     if (++st.choked_requests > max_queued_requests)
       close_with(self, peer_exit::protocol_error, "request flood while choked");
     return;
@@ -298,14 +505,14 @@ void on_request(broker_ptr self, const wire::request& m) {
   const bool valid = m.piece < st.setup.our_have.size() && st.setup.our_have.test(m.piece) &&
                      st.geometry.valid_block(m.piece, m.begin, m.length);
   if (!valid) {
-    ++st.refused_unreported;
+    refuse(self, b);
     if (++st.bad_requests > max_bad_requests)
       close_with(self, peer_exit::protocol_error, "requests blocks we do not have or that do not exist");
     return;
   }
   if (st.upload_queue.size() >= max_queued_requests)
     return close_with(self, peer_exit::protocol_error, "request flood (more than 500 outstanding)");
-  st.upload_queue.push_back({m.piece, m.begin, m.length});
+  st.upload_queue.push_back(b);
   pump_uploads(self);
 }
 
@@ -331,8 +538,12 @@ void on_message(broker_ptr self, const wire::message& msg) {
         } else if constexpr (std::is_same_v<T, wire::choke>) {
           if (!st.peer_choking) spdlog::debug("peer {}: choked us", st.setup.address.to_string());
           st.peer_choking = true;
-          // BEP 3: a choke voids every request we had outstanding.
+          // BEP 3: a choke voids every request we had outstanding. (Under BEP 6 it
+          // rejects them one by one or still sends them: remembered as cancelled,
+          // either answer is then ignored quietly.)
           if (!st.outstanding.empty()) {
+            for (const auto& b : st.outstanding) st.cancelled.push_back(b);
+            while (st.cancelled.size() > remembered_cancels) st.cancelled.pop_front();
             st.outstanding.clear();
             send_arrivals(self); // what did arrive is not released
             self->send(st.setup.scheduler, msg::release_atom::value, st.setup.key);
@@ -346,14 +557,43 @@ void on_message(broker_ptr self, const wire::message& msg) {
           st.peer_interested = true;
         } else if constexpr (std::is_same_v<T, wire::not_interested>) {
           st.peer_interested = false;
-          st.upload_queue.clear();
+          drop_unservable_requests(self);
         } else if constexpr (std::is_same_v<T, wire::request>) {
           on_request(self, m);
         } else if constexpr (std::is_same_v<T, wire::cancel>) {
           const block_ref b{m.piece, m.begin, m.length};
+          const auto before = st.upload_queue.size();
           st.upload_queue.erase(std::remove(st.upload_queue.begin(), st.upload_queue.end(), b), st.upload_queue.end());
+          // BEP 6: a cancelled request is still answered, with a reject.
+          if (st.remote_fast && st.upload_queue.size() != before) wire::append_reject(st.out, b.piece, b.begin, b.length);
+        } else if constexpr (std::is_same_v<T, wire::have_all> || std::is_same_v<T, wire::have_none>) {
+          if (!st.remote_fast) return close_with(self, peer_exit::protocol_error, "have-all/none without the fast extension");
+          st.remote_has = bitfield(pieces, std::is_same_v<T, wire::have_all>);
+          self->send(st.setup.scheduler, msg::bitfield_atom::value, st.setup.key, std::string(st.remote_has.wire_bytes()));
+          update_interest(self);
+        } else if constexpr (std::is_same_v<T, wire::reject>) {
+          if (!st.remote_fast) return close_with(self, peer_exit::protocol_error, "reject without the fast extension");
+          const block_ref b{m.piece, m.begin, m.length};
+          auto it = std::find(st.outstanding.begin(), st.outstanding.end(), b);
+          if (it == st.outstanding.end()) { // already given up on (choke, cancel): fine
+            auto c = std::find(st.cancelled.begin(), st.cancelled.end(), b);
+            if (c != st.cancelled.end()) st.cancelled.erase(c);
+            return;
+          }
+          st.outstanding.erase(it);
+          send_arrivals(self); // the scheduler hears of earlier arrivals first
+          self->send(st.setup.scheduler, msg::release_atom::value, st.setup.key, b);
+          if (!st.peer_choking && ++st.rejects > max_rejects)
+            close_with(self, peer_exit::protocol_error, "rejects our requests while unchoking us");
+        } else if constexpr (std::is_same_v<T, wire::allowed_fast> || std::is_same_v<T, wire::suggest>) {
+          // Advisory (BEP 6): we take pieces in our own order and ask only when unchoked.
+          if (!st.remote_fast) return close_with(self, peer_exit::protocol_error, "fast-extension message without the fast extension");
+          if (m.piece >= pieces) return close_with(self, peer_exit::protocol_error, "allowed-fast or suggest for a piece that does not exist");
+        } else if constexpr (std::is_same_v<T, wire::extended>) {
+          if (!st.remote_ext) return close_with(self, peer_exit::protocol_error, "extended message without the extension bit");
+          on_extended(self, m);
         }
-        // port, keep-alive and unknown extensions: nothing to do.
+        // port, keep-alive and unknown message ids: nothing to do.
       },
       msg);
 }
@@ -393,7 +633,13 @@ void on_item(broker_ptr self, const wire::frame_parser::item& item) {
       return close_with(self, peer_exit::wrong_torrent, "handshake for another torrent");
     if (hs->id == st.setup.ctx->self_id) return close_with(self, peer_exit::self_connection, "connected to ourselves");
     st.handshake_done = true;
-    spdlog::debug("peer {}: handshake from {}", st.setup.address.to_string(), describe_peer_id(hs->id));
+    st.remote_fast = hs->supports_fast();
+    st.remote_ext = hs->supports_extensions();
+    spdlog::debug("peer {}: handshake from {}{}{}", st.setup.address.to_string(), describe_peer_id(hs->id),
+                  st.remote_fast ? ", fast extension" : "", st.remote_ext ? ", extension protocol" : "");
+    send_availability(self);
+    if (st.remote_ext) send_extension_handshake(self);
+    flush_out(self);
     // The session drops a second connection to the same peer.
     if (auto session = caf::actor_cast<caf::actor>(st.setup.session))
       caf::anon_send(session, msg::hello_atom::value, st.setup.key, std::string(hs->id.begin(), hs->id.end()));
@@ -472,8 +718,10 @@ caf::behavior peer_behavior(broker_ptr self, peer_setup setup, caf::io::connecti
   wire::handshake hs;
   hs.info_hash = st.setup.ctx->torrent.info_hash;
   hs.id = st.setup.ctx->self_id;
+  hs.set_extensions();
+  hs.set_fast();
+  // What we have follows once its handshake tells us whether it speaks BEP 6.
   st.out = wire::encode_handshake(hs);
-  if (!st.setup.our_have.none()) wire::append_bitfield(st.out, st.setup.our_have.wire_bytes());
   st.remote_has = bitfield(piece_count);
   flush_out(self);
   self->send(st.setup.scheduler, msg::join_atom::value, st.setup.key, caf::actor_cast<caf::actor>(self));
@@ -521,8 +769,8 @@ caf::behavior peer_behavior(broker_ptr self, peer_setup setup, caf::io::connecti
         auto& s = self->state;
         if (s.am_choking) return;
         s.am_choking = true;
-        s.upload_queue.clear();
         wire::append_choke(s.out);
+        drop_unservable_requests(self); // BEP 6: rejected, after the choke
         flush_out(self);
       },
       [=](msg::unchoke_atom) {
@@ -532,6 +780,10 @@ caf::behavior peer_behavior(broker_ptr self, peer_setup setup, caf::io::connecti
         s.am_choking = false;
         wire::append_unchoke(s.out);
         flush_out(self);
+      },
+      [=](msg::pex_atom, const std::vector<peer_address>& connected) {
+        self->state.load.on_message(self);
+        send_pex(self, connected);
       },
       [=](msg::want_atom) { // the scheduler has blocks again
         self->state.load.on_message(self);

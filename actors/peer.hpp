@@ -6,8 +6,11 @@
 //   (have_atom, uint32_t)     from the session: we verified a piece
 //   (want_atom)               from the scheduler: ask again, the disk caught up
 //   (choke_atom) / (unchoke_atom)  from the session's choker: may it download from us
+//   (pex_atom, vector<peer_address>)  from the session: the peers to advertise (BEP 11)
 // and sends the session (hello_atom, peer_key, peer id bytes) after the
-// handshake and (rate_atom, peer_rates) once a second.
+// handshake, (listen_atom, peer_key, its listen port or 0) after its extension
+// handshake, (pex_atom, peer_key, vector<peer_address>) with peers it
+// advertised, and (rate_atom, peer_rates) once a second.
 // It exits with a peer_exit reason (see below) or, if it throws, with CAF's
 // runtime_error; the session tells them apart.
 #include <string>

@@ -40,12 +40,15 @@ constexpr std::size_t restart_budget = 5;     // per address...
 constexpr auto restart_window = 60s;          // ...per minute
 constexpr auto ban_time = 10min;
 constexpr auto max_backoff = 120s;
+constexpr std::size_t max_known_from_pex = 1000; // PEX may not grow our peer list past this
+constexpr std::uint64_t pex_every_ticks = 60;    // BEP 11: one ut_pex a minute
 
 struct known_peer {
   peer_address address;
   bool connecting = false;
   bool connected = false;
   bool incoming = false; // it dialled us: never dialled back
+  std::uint16_t listen_port = 0; // from its extension handshake: where others can dial it
   peer_key key = 0;
   int failures = 0;
   clock::time_point next_attempt{};
@@ -376,6 +379,35 @@ void on_hello(self_ptr self, peer_key key, const std::string& id_bytes) {
   self->send_exit(st.peers[loser], make_peer_error(peer_exit::duplicate, "a second connection to the same peer"));
 }
 
+// --- peer exchange (BEP 11) ---------------------------------------------------
+
+// Where the peers we are connected to can be dialled: the address we dialled,
+// or an incoming peer's address with the port its extension handshake gave.
+std::vector<peer_address> dialable_peers(const session_state& st) {
+  std::vector<peer_address> out;
+  for (const auto& [id, p] : st.known) {
+    if (!p.connected) continue;
+    if (!p.incoming) out.push_back(p.address);
+    else if (p.listen_port != 0) out.push_back({p.address.host, p.listen_port});
+  }
+  return out;
+}
+
+void send_pex(self_ptr self, const caf::actor& peer) {
+  if (self->state.ctx->torrent.is_private) return;
+  self->send(peer, msg::pex_atom::value, dialable_peers(self->state));
+}
+
+void on_pex(self_ptr self, const std::vector<peer_address>& found) {
+  auto& st = self->state;
+  if (st.ctx->torrent.is_private || st.known.size() >= max_known_from_pex) return;
+  std::vector<peer_address> fresh(found.begin(), found.begin() + static_cast<std::ptrdiff_t>(std::min(
+                                                                     found.size(), max_known_from_pex - st.known.size())));
+  std::size_t before = st.known.size();
+  add_peers(self, fresh);
+  if (st.known.size() > before) spdlog::debug("peer exchange: {} new peers", st.known.size() - before);
+}
+
 void check_seeding_goals(self_ptr self) {
   auto& st = self->state;
   const auto& o = st.ctx->options;
@@ -619,6 +651,16 @@ caf::behavior session_behavior(self_ptr self, context_ptr ctx) {
         accept_incoming(self, key, std::move(peer), from);
       },
       [=](msg::hello_atom, peer_key key, const std::string& id) { self->state.load.on_message(self); on_hello(self, key, id); },
+      [=](msg::listen_atom, peer_key key, std::uint16_t port) { // its extension handshake came
+        self->state.load.on_message(self);
+        auto& s = self->state;
+        if (known_peer* kp = known_by_key(s, key); kp != nullptr && port != 0) kp->listen_port = port;
+        if (auto it = s.peers.find(key); it != s.peers.end()) send_pex(self, it->second);
+      },
+      [=](msg::pex_atom, peer_key, const std::vector<peer_address>& found) {
+        self->state.load.on_message(self);
+        on_pex(self, found);
+      },
       [=](msg::load_atom, const actor_load& l) {
         self->state.load.on_message(self);
         self->state.loads[l.name] = l;
@@ -696,6 +738,8 @@ caf::behavior session_behavior(self_ptr self, context_ptr ctx) {
         self->state.load.on_message(self);
         auto& s = self->state;
         if (++s.ticks % 10 == 0) run_choker(self);
+        if (s.ticks % pex_every_ticks == 0)
+          for (const auto& [key, peer] : s.peers) send_pex(self, peer);
         check_seeding_goals(self);
         connect_more(self);
         self->delayed_send(self, 1s, msg::tick_atom::value);

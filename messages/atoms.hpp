@@ -39,6 +39,8 @@ using unstall_atom = caf::atom_constant<caf::atom("unstall")>;
 using load_atom = caf::atom_constant<caf::atom("load")>;
 using udp_atom = caf::atom_constant<caf::atom("udp")>;
 using timeout_atom = caf::atom_constant<caf::atom("timeout")>;
+using pex_atom = caf::atom_constant<caf::atom("pex")>;
+using listen_atom = caf::atom_constant<caf::atom("listen")>;
 using hello_atom = caf::atom_constant<caf::atom("hello")>;
 
 } // namespace actorrent::msg
