@@ -280,6 +280,9 @@ void on_pex_message(broker_ptr self, std::string_view payload) {
   }
   if (++st.pex_received_in_window > pex_burst) return;
   const ut_pex::message m = ut_pex::parse(payload);
+  spdlog::debug("peer {}: ut_pex with {} added ({}{}), {} dropped", st.setup.address.to_string(), m.added.size(),
+                m.added.empty() ? "" : m.added.front().ip + ":" + std::to_string(m.added.front().port),
+                m.added.size() > 1 ? ", ..." : "", m.dropped.size());
   std::vector<peer_address> found;
   for (const auto& p : m.added) found.push_back({p.ip, p.port});
   auto session = caf::actor_cast<caf::actor>(st.setup.session);
@@ -569,6 +572,8 @@ void on_message(broker_ptr self, const wire::message& msg) {
         } else if constexpr (std::is_same_v<T, wire::have_all> || std::is_same_v<T, wire::have_none>) {
           if (!st.remote_fast) return close_with(self, peer_exit::protocol_error, "have-all/none without the fast extension");
           st.remote_has = bitfield(pieces, std::is_same_v<T, wire::have_all>);
+          if constexpr (std::is_same_v<T, wire::have_all>)
+            spdlog::debug("peer {}: has every piece (have-all)", st.setup.address.to_string());
           self->send(st.setup.scheduler, msg::bitfield_atom::value, st.setup.key, std::string(st.remote_has.wire_bytes()));
           update_interest(self);
         } else if constexpr (std::is_same_v<T, wire::reject>) {

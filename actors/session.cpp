@@ -468,21 +468,22 @@ void start_download(self_ptr self) {
   std::uint16_t port = wanted;
   for (int attempt = 0; attempt < 20 && port != 0; ++attempt) {
     std::uint16_t bound = port;
-    st.listener = spawn_listener(sys, bound, st.ctx, st.scheduler, st.disk, me, st.have, st.upload_gate);
+    // Peers it accepts tell others our port (extension handshake): the real one.
+    context_ptr ctx = st.ctx;
+    if (port != wanted) {
+      auto moved = std::make_shared<torrent_context>(*st.ctx);
+      moved->options.listen_port = port;
+      ctx = moved;
+    }
+    st.listener = spawn_listener(sys, bound, ctx, st.scheduler, st.disk, me, st.have, st.upload_gate);
     if (st.listener) {
-      port = bound;
+      st.ctx = ctx;
       break;
     }
     spdlog::warn("port {} is taken: trying {}", port, port + 1);
     ++port;
   }
-  if (!st.listener) {
-    spdlog::warn("cannot listen on any port from {}: peers cannot connect to us", wanted);
-  } else if (port != wanted) {
-    auto moved = std::make_shared<torrent_context>(*st.ctx);
-    moved->options.listen_port = port;
-    st.ctx = moved;
-  }
+  if (!st.listener) spdlog::warn("cannot listen on any port from {}: peers cannot connect to us", wanted);
   st.tracker = spawn_tracker(sys, st.ctx, me);
   self->send(st.progress, msg::join_atom::value, st.scheduler);
   for (caf::actor a : {caf::actor_cast<caf::actor>(st.scheduler), caf::actor_cast<caf::actor>(st.disk),

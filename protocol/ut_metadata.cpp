@@ -43,8 +43,8 @@ message parse(std::string_view payload) {
   const bc::value* piece = head.find("piece");
   if (type == nullptr || !type->is_integer() || type->as_integer() < 0 || type->as_integer() > 2)
     throw extension_error("ut_metadata message with a missing or unknown msg_type");
-  if (piece == nullptr || !piece->is_integer() || piece->as_integer() < 0 ||
-      piece->as_integer() >= static_cast<std::int64_t>(piece_count(ext::max_metadata_size)))
+  // A piece past the end is the server's to reject, not a malformed message.
+  if (piece == nullptr || !piece->is_integer() || piece->as_integer() < 0 || piece->as_integer() > 0x7fffffff)
     throw extension_error("ut_metadata message with a missing or impossible piece index");
   message m;
   m.type = static_cast<msg_type>(type->as_integer());

@@ -30,7 +30,7 @@ std::string encode_reject(std::uint32_t piece);
 std::string encode_data(std::uint32_t piece, std::int64_t total_size, std::string_view data);
 
 // Throws ext::extension_error when malformed: a header that is not a
-// dictionary, an unknown msg_type, a piece index that does not fit, data
+// dictionary, an unknown msg_type, a piece index outside 0..2^31-1, data
 // after a request or reject, or a data message without total_size.
 message parse(std::string_view payload);
 
