@@ -498,8 +498,11 @@ void start_download(self_ptr self) {
     if (!st.ctx->options.seed_after_download) return stop(self, 0, "already complete: nothing to download");
     spdlog::info("complete: seeding (Ctrl-C to quit)");
   }
-  if (m.trackers().empty()) spdlog::warn("the torrent lists no tracker: no peers can be found yet");
+  std::vector<peer_address> initial;
+  for (const auto& p : st.ctx->options.initial_peers) initial.push_back({p.ip, p.port});
+  if (m.trackers().empty() && initial.empty()) spdlog::warn("the torrent lists no tracker: no peers can be found yet");
   self->send(st.tracker, msg::announce_atom::value);
+  add_peers(self, initial);
   self->delayed_send(self, 1s, msg::tick_atom::value);
 }
 

@@ -5,11 +5,13 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "protocol/fault_plan.hpp"
 #include "protocol/metainfo.hpp"
 #include "protocol/peer_id.hpp"
 #include "protocol/piece_picker.hpp"
+#include "protocol/tracker_codec.hpp"
 
 namespace actorrent {
 
@@ -41,6 +43,8 @@ struct engine_options {
   // how many sends before giving up on one (15 s, 2: silence costs 45 s).
   std::uint32_t udp_tracker_timeout_ms = 15000;
   std::uint32_t udp_tracker_attempts = 2;
+  // Peers to dial from the start (a magnet link's x.pe), besides the trackers'.
+  std::vector<peer_endpoint> initial_peers;
   // Faults to inject (--fault KIND=RATE, --fault-seed N).
   fault_plan faults;
   // Output.

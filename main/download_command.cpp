@@ -4,7 +4,11 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <csignal>
 #include <malloc.h>
 #include <pthread.h>
@@ -17,9 +21,11 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "actors/metadata_fetcher.hpp"
 #include "actors/session.hpp"
 #include "main/terminal_text.hpp"
 #include "messages/atoms.hpp"
+#include "protocol/magnet.hpp"
 
 namespace actorrent::cli {
 
@@ -44,9 +50,64 @@ sigset_t stop_signals() {
 
 } // namespace
 
+namespace {
+
+// Writes DIR/NAME.torrent (atomically) for a magnet's fetched metadata; the
+// name comes from the verified info dictionary, already checked to be a safe
+// single path component.
+std::string save_torrent_file(const std::string& dir, const metainfo& m, const std::string& bytes) {
+  std::filesystem::create_directories(dir);
+  const std::string path = dir + "/" + m.name + ".torrent";
+  const std::string tmp = path + ".part";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    if (!out.flush()) throw std::runtime_error("cannot write " + tmp);
+  }
+  std::filesystem::rename(tmp, path);
+  return path;
+}
+
+// Who a Ctrl-C goes to: the metadata fetcher first, then the session.
+class signal_target {
+public:
+  void set(caf::actor a) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    actor_ = std::move(a);
+  }
+  void interrupt(int sig) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (actor_) caf::anon_send(actor_, msg::interrupt_atom::value, sig);
+  }
+
+private:
+  std::mutex mutex_;
+  caf::actor actor_;
+};
+
+int exit_code_of(const caf::error& reason, const char* what) {
+  if (!reason) return 0;
+  if (reason.category() == session_exit_category()) return reason.code();
+  spdlog::error("the {} failed: {}", what, caf::to_string(reason));
+  return 1;
+}
+
+} // namespace
+
 int run_download(const download_options& options) {
-  auto torrent = load_torrent_or_report(options.torrent_path);
-  if (!torrent) return 2;
+  std::optional<metainfo> torrent;
+  std::optional<magnet_link> magnet;
+  if (is_magnet(options.torrent_path)) {
+    try {
+      magnet = parse_magnet(options.torrent_path);
+    } catch (const magnet_error& e) {
+      fmt::print(stderr, "actorrent: {}\n", printable(e.what()));
+      return 2;
+    }
+  } else {
+    torrent = load_torrent_or_report(options.torrent_path);
+    if (!torrent) return 2;
+  }
   setup_logging(options.engine);
   curl_global_init(CURL_GLOBAL_DEFAULT);
   std::signal(SIGPIPE, SIG_IGN);
@@ -54,7 +115,6 @@ int run_download(const download_options& options) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr); // inherited by every thread from here on
 
   auto ctx = std::make_shared<torrent_context>();
-  ctx->torrent = std::move(*torrent);
   ctx->self_id = make_peer_id();
   ctx->options = options.engine;
 
@@ -75,25 +135,58 @@ int run_download(const download_options& options) {
   {
     caf::actor_system& sys = *system;
     caf::scoped_actor self{sys};
-    caf::actor session = spawn_session(sys, ctx);
-    self->monitor(session);
-
+    signal_target target;
     std::atomic<bool> finished{false};
-    std::thread signal_thread([session, signals, &finished] {
+    std::thread signal_thread([&target, signals, &finished] {
       int sig = 0;
-      if (sigwait(&signals, &sig) == 0 && !finished) caf::anon_send(session, msg::interrupt_atom::value, sig);
+      if (sigwait(&signals, &sig) == 0 && !finished) target.interrupt(sig);
     });
 
-    self->receive([&](caf::down_msg& dm) {
-      if (!dm.reason)
-        exit_code = 0;
-      else if (dm.reason.category() == session_exit_category())
-        exit_code = dm.reason.code();
-      else {
-        spdlog::error("the session failed: {}", caf::to_string(dm.reason));
-        exit_code = 1;
+    bool run_session = true;
+    if (magnet) {
+      // Phase 1: the info dictionary from the swarm (BEP 9).
+      caf::actor fetcher = spawn_metadata_fetcher(sys, *magnet, ctx->self_id, options.engine, self);
+      target.set(fetcher);
+      self->monitor(fetcher);
+      std::string info;
+      bool got = false;
+      self->receive([&](msg::complete_atom, std::string& bytes) { info = std::move(bytes), got = true; },
+                    [&](caf::down_msg& dm) { exit_code = exit_code_of(dm.reason, "metadata fetcher"); });
+      run_session = got;
+      if (got) {
+        try {
+          metainfo m = parse_info_dict(info);
+          for (const auto& url : magnet->trackers) m.tracker_tiers.push_back({url});
+          const std::string path = save_torrent_file(options.engine.download_dir, m, make_torrent_file(info, magnet->trackers));
+          spdlog::info("saved the torrent as {}", printable(path));
+          torrent = std::move(m);
+          ctx->options.initial_peers = magnet->peers;
+          if (options.magnet_only) {
+            exit_code = 0;
+            run_session = false;
+          }
+        } catch (const std::exception& e) {
+          // It hashed to the info-hash, yet is not a usable torrent: nothing to download.
+          spdlog::error("the magnet's metadata is unusable: {}", e.what());
+          exit_code = 2;
+          run_session = false;
+        }
       }
-    });
+    }
+    if (run_session) {
+      ctx->torrent = std::move(*torrent);
+      caf::actor session = spawn_session(sys, ctx);
+      target.set(session);
+      self->monitor(session);
+      bool down = false;
+      while (!down)
+        self->receive([&](caf::down_msg& dm) {
+          if (dm.source != session.address()) return; // the finished fetcher
+          exit_code = exit_code_of(dm.reason, "session");
+          down = true;
+        });
+    }
+    target.set(caf::actor{});
     finished = true;
     // Wake the signal thread if no signal came.
     pthread_kill(signal_thread.native_handle(), SIGTERM);

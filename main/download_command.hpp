@@ -7,7 +7,8 @@
 namespace actorrent::cli {
 
 struct download_options {
-  std::string torrent_path;
+  std::string torrent_path; // a .torrent file or a magnet link
+  bool magnet_only = false;  // fetch a magnet's metadata, save DIR/NAME.torrent, exit
   engine_options engine;
   unsigned threads = 0; // CAF scheduler threads; 0 = one per core
   std::string scheduler_policy = "sharing"; // CAF scheduler: sharing (one queue, sleep on a condition) or stealing

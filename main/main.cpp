@@ -10,6 +10,7 @@
 
 #include "main/create_command.hpp"
 #include "main/download_command.hpp"
+#include "protocol/magnet.hpp"
 #include "main/show_command.hpp"
 #include "main/terminal_text.hpp"
 
@@ -73,7 +74,7 @@ int main(int argc, char** argv) {
   auto& eo = dl.engine;
   std::string torrent_flag;
   unsigned port = 6881;
-  auto* positional = app.add_option("torrent", dl.torrent_path, "a .torrent file to download");
+  auto* positional = app.add_option("torrent", dl.torrent_path, "a .torrent file or a magnet link to download");
   app.add_option("--torrent", torrent_flag, "the .torrent file (as in the Go original)")->excludes(positional);
   app.add_option("-d,--dir", eo.download_dir, "download directory")->capture_default_str();
   app.add_option("-p,--port", port, "port to announce (0: pick a free one)")->capture_default_str()->check(CLI::Range(0, 65535));
@@ -84,6 +85,7 @@ int main(int argc, char** argv) {
   app.add_option("--threads", dl.threads, "CAF scheduler threads (default: one per core)")->check(CLI::Range(1, 256));
   app.add_option("--scheduler-policy", dl.scheduler_policy, "CAF scheduler: sharing (one queue) or stealing (per-thread queues)")
       ->capture_default_str()->check(CLI::IsMember({"sharing", "stealing"}));
+  app.add_flag("--magnet-only", dl.magnet_only, "fetch a magnet link's metadata, save it as DIR/NAME.torrent and exit");
   bool no_seed = false;
   app.add_flag("--no-seed", no_seed, "exit as soon as the download is complete");
   app.add_option("--seed-ratio", eo.seed_ratio, "stop seeding once uploaded/size reaches this (0: never)")
@@ -163,6 +165,10 @@ int main(int argc, char** argv) {
   if (!torrent_flag.empty()) dl.torrent_path = torrent_flag;
   if (dl.torrent_path.empty()) {
     fmt::print(stderr, "actorrent: no torrent given (see --help)\n");
+    return exit_usage;
+  }
+  if (dl.magnet_only && !actorrent::is_magnet(dl.torrent_path)) {
+    fmt::print(stderr, "actorrent: --magnet-only needs a magnet link (see --help)\n");
     return exit_usage;
   }
   eo.listen_port = port == 0 ? free_port() : static_cast<std::uint16_t>(port);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "protocol/bencode.hpp"
+
 namespace actorrent {
 
 namespace {
@@ -134,6 +136,29 @@ magnet_link parse_magnet(std::string_view uri) {
     throw magnet_error(saw_v2 ? "magnet link has only a BitTorrent v2 hash (urn:btmh), which actorrent does not speak"
                               : "magnet link without an info-hash (xt=urn:btih:...)");
   return m;
+}
+
+std::string make_torrent_file(std::string_view info_bytes, const std::vector<std::string>& trackers) {
+  namespace bc = bencode;
+  bc::value::dict d;
+  if (!trackers.empty()) {
+    d["announce"] = trackers.front();
+    bc::value::list tiers;
+    for (const auto& t : trackers) {
+      bc::value::list tier;
+      tier.emplace_back(t);
+      tiers.emplace_back(std::move(tier));
+    }
+    d["announce-list"] = std::move(tiers);
+  }
+  d["created by"] = "actorrent (from a magnet link)";
+  std::string out = bc::encode(bc::value(std::move(d)));
+  // "info" sorts after every key above: splice the raw dictionary in before the end.
+  out.pop_back();
+  out += "4:info";
+  out.append(info_bytes);
+  out += "e";
+  return out;
 }
 
 } // namespace actorrent

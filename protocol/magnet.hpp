@@ -29,4 +29,8 @@ bool is_magnet(std::string_view text);
 // an x.pe that is not HOST:PORT.
 magnet_link parse_magnet(std::string_view uri);
 
+// A .torrent file around fetched metadata: the info dictionary byte for byte
+// (so the info-hash stays the same) and the magnet's trackers, one tier each.
+std::string make_torrent_file(std::string_view info_bytes, const std::vector<std::string>& trackers);
+
 } // namespace actorrent

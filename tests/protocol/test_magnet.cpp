@@ -1,6 +1,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "protocol/magnet.hpp"
+#include "protocol/metainfo.hpp"
 
 using namespace actorrent;
 
@@ -54,6 +55,17 @@ BOOST_AUTO_TEST_CASE(bad_links_have_one_line_reasons) {
       BOOST_TEST(std::string(e.what()).find(reason) != std::string::npos, uri << " -> " << e.what());
     }
   }
+}
+
+BOOST_AUTO_TEST_CASE(torrent_file_around_fetched_metadata) {
+  const std::string info = "d6:lengthi5e4:name5:a.bin12:piece lengthi16384e6:pieces20:" + std::string(20, 'x') + "e";
+  const auto m = parse_metainfo(make_torrent_file(info, {"udp://t.example:1", "http://u.example/announce"}));
+  BOOST_TEST(m.info_hash == sha1(info));
+  BOOST_TEST(m.info_bytes == info);
+  BOOST_TEST(m.name == "a.bin");
+  BOOST_REQUIRE(m.tracker_tiers.size() == 2u);
+  BOOST_TEST(m.tracker_tiers[1].at(0) == "http://u.example/announce");
+  BOOST_TEST(parse_metainfo(make_torrent_file(info, {})).tracker_tiers.empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()
