@@ -3,7 +3,14 @@
 // BEP 10 extension handshake, BEP 11 peer exchange.
 #include <boost/test/unit_test.hpp>
 
+#include <signal.h>
+
+#include <algorithm>
+#include <fstream>
+#include <thread>
+
 #include "tests/support/actorrent_runs.hpp"
+#include "protocol/tracker_codec.hpp"
 #include "tests/support/process.hpp"
 
 using namespace actorrent;
@@ -27,6 +34,23 @@ nlohmann::json swarm_command(const test::swarm& s, const std::vector<std::string
   BOOST_TEST_INFO(r.err);
   BOOST_REQUIRE(r.exit_code == 0);
   return nlohmann::json::parse(r.out.substr(r.out.rfind('{')));
+}
+
+// A hex info-hash in base32 (RFC 4648), the other form magnet links use.
+std::string base32_of_hex(const std::string& hex) {
+  static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  std::string out;
+  std::uint64_t buffer = 0;
+  int bits = 0;
+  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) {
+    buffer = (buffer << 8) | std::stoul(hex.substr(i, 2), nullptr, 16);
+    bits += 8;
+    while (bits >= 5) {
+      bits -= 5;
+      out.push_back(alphabet[(buffer >> bits) & 31]);
+    }
+  }
+  return out;
 }
 
 } // namespace
@@ -110,6 +134,70 @@ BOOST_AUTO_TEST_CASE(learns_a_seeder_through_libtorrent_pex) {
   BOOST_TEST(s.verify(dir));
   BOOST_TEST(r.err.find("peer exchange: ") != std::string::npos);
   BOOST_TEST(r.err.find("connected to 127.0.0.1:" + std::to_string(pair["b"].get<int>())) != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(magnet_download_from_libtorrent_seeders) {
+  test::swarm s("--size-kib 16384 --files 5 --piece-kib 64 --seeders 2");
+  const auto dir = s.new_download_dir("dl");
+  // Base32 hash, the tracker percent-encoded, a display name: as links in the wild are.
+  const std::string magnet = "magnet:?xt=urn:btih:" + base32_of_hex(s.info_hash()) + "&dn=ignored%20name&tr=" +
+                             url_encode(s.announce());
+  const auto r = run_actorrent({magnet, "-d", dir, "-p", "0"});
+  BOOST_TEST_INFO(r.err);
+  BOOST_TEST(r.exit_code == 0);
+  BOOST_TEST(s.verify(dir));
+  BOOST_TEST(r.err.find("metadata received and verified") != std::string::npos);
+  // The fetched metadata is kept as DIR/NAME.torrent, the same torrent as the original.
+  const auto shown = test::run_process({test::binary, "show", "--json", dir + "/" + s.name() + ".torrent"});
+  BOOST_REQUIRE(shown.exit_code == 0);
+  BOOST_TEST(nlohmann::json::parse(shown.out)["info_hash"] == s.info_hash());
+}
+
+BOOST_AUTO_TEST_CASE(magnet_only_saves_the_torrent_and_exits) {
+  test::swarm s("--size-kib 4096 --seeders 1");
+  const auto dir = s.new_download_dir("dl");
+  // No tracker: the one peer named by x.pe serves the metadata.
+  const std::string magnet = "magnet:?xt=urn:btih:" + s.info_hash() + "&x.pe=127.0.0.1:" + std::to_string(s.seed_ports().at(0));
+  const auto r = test::run_process({test::binary, "--magnet-only", "-d", dir, "-p", "0", magnet});
+  BOOST_TEST_INFO(r.err);
+  BOOST_TEST(r.exit_code == 0);
+  const auto shown = test::run_process({test::binary, "show", "--json", dir + "/" + s.name() + ".torrent"});
+  BOOST_REQUIRE(shown.exit_code == 0);
+  BOOST_TEST(nlohmann::json::parse(shown.out)["info_hash"] == s.info_hash());
+  BOOST_TEST(!std::ifstream(dir + "/" + s.name()).good()); // no payload fetched
+  // Bad links and flags: one line, exit 2.
+  for (const std::vector<std::string>& bad :
+       {std::vector<std::string>{test::binary, "magnet:?xt=urn:btih:1234"},
+        std::vector<std::string>{test::binary, "--magnet-only", s.torrent()}}) {
+    const auto e = test::run_process(bad);
+    BOOST_TEST(e.exit_code == 2, e.err);
+    BOOST_TEST(std::count(e.err.begin(), e.err.end(), '\n') == 1, e.err);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(hostile_metadata_is_refused) {
+  // One peer forges the metadata (right size, one byte changed), the other
+  // sends pieces whose total size is not the one it announced.
+  test::swarm s("--size-kib 4096 --seeders 1 --hostile metadata-forged --hostile metadata-wrong-size");
+  const auto dir = s.new_download_dir("dl");
+  std::string liars = "magnet:?xt=urn:btih:" + s.info_hash();
+  for (int port : s.bad_ports()) liars += "&x.pe=127.0.0.1:" + std::to_string(port);
+  {
+    // With only the liars, nothing is accepted: both are banned, nothing is saved.
+    test::child_process p({test::binary, "--magnet-only", "-d", dir, "-p", "0", liars});
+    std::this_thread::sleep_for(4s);
+    p.signal(SIGINT);
+    BOOST_TEST(p.wait(10s).value_or(-2) == 130);
+    const std::string err = p.stderr_text();
+    BOOST_TEST(err.find("banned: its metadata does not match the info-hash") != std::string::npos, err);
+    BOOST_TEST(err.find("banned: metadata piece of the wrong size") != std::string::npos, err);
+    BOOST_TEST(!std::ifstream(dir + "/" + s.name() + ".torrent").good());
+  }
+  // With an honest libtorrent seeder among them, the download completes.
+  const auto r = run_actorrent({liars + "&x.pe=127.0.0.1:" + std::to_string(s.seed_ports().at(0)), "-d", dir, "-p", "0"});
+  BOOST_TEST_INFO(r.err);
+  BOOST_TEST(r.exit_code == 0);
+  BOOST_TEST(s.verify(dir));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -30,6 +30,11 @@ public:
   std::string torrent() const { return meta_["torrent"]; }
   std::string name() const { return meta_["name"]; }
   std::string tls_pem() const { return meta_.value("tls_pem", ""); }
+  std::string info_hash() const { return meta_["info_hash"]; } // hex
+  std::string announce() const { return meta_["announce"]; }
+  // Ports of the libtorrent seeders and of the bad_peer.py ones (--hostile, --corrupt-seeders), in order.
+  std::vector<int> seed_ports() const { return meta_.value("seed_ports", std::vector<int>{}); }
+  std::vector<int> bad_ports() const { return meta_.value("bad_ports", std::vector<int>{}); }
   std::string work() const { return work_; }
   // The complete payload, for a seeder of our own.
   std::string source_dir() const { return work_ + "/src"; }
