@@ -1,5 +1,8 @@
 #include "actors/udp_tracker.hpp"
 
+#include <netdb.h>
+#include <sys/socket.h>
+
 #include <chrono>
 #include <map>
 #include <random>
@@ -47,6 +50,20 @@ struct udp_tracker_state {
 };
 
 using self_ptr = caf::io::stateful_broker<udp_tracker_state>*;
+
+// Whether the tracker is reached over IPv6 (its replies then carry 18-byte
+// peers). CAF 0.17 does not tell a datagram handle's remote address, so we
+// resolve as it does and take the first answer's family.
+bool resolves_to_ipv6(const std::string& host) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_DGRAM;
+  addrinfo* res = nullptr;
+  if (getaddrinfo(host.c_str(), nullptr, &hints, &res) != 0 || res == nullptr) return host.find(':') != std::string::npos;
+  const bool v6 = res->ai_family == AF_INET6;
+  freeaddrinfo(res);
+  return v6;
+}
 
 std::uint32_t fresh_transaction(udp_tracker_state& st) {
   std::uint32_t tx = 0;
@@ -136,7 +153,7 @@ caf::behavior udp_tracker_behavior(self_ptr self, std::string owner) {
           }
           tracker_endpoint ep;
           ep.hdl = *hdl;
-          ep.ipv6 = self->remote_addr(*hdl).find(':') != std::string::npos;
+          ep.ipv6 = resolves_to_ipv6(req.host);
           st.endpoints.emplace(key, ep);
         }
         if (req.attempts == 0) req.attempts = 1;

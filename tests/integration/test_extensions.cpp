@@ -200,4 +200,41 @@ BOOST_AUTO_TEST_CASE(hostile_metadata_is_refused) {
   BOOST_TEST(s.verify(dir));
 }
 
+BOOST_AUTO_TEST_CASE(ipv6_peers_from_peers6_and_from_a_udp_tracker_on_ipv6) {
+  // A libtorrent seeder on [::1] only; a fake tracker (opentracker is
+  // IPv4-only) that names it in 'peers6' over HTTP, and in 18-byte entries over
+  // UDP on [::1]. Metadata and data both come over IPv6.
+  test::swarm s("--size-kib 4096 --seeders 0");
+  const auto seed = swarm_command(s, {"seed-libtorrent", s.work(), s.source_dir(), "--ipv6"});
+  const int seed_port = seed["port"];
+  const auto tracker_port = test::free_port();
+  const std::string ready = s.work() + "/peers6.ready";
+  test::child_process tracker({ACTORRENT_PYTHON, std::string(ACTORRENT_FIXTURES) + "/fake_tracker.py", "peers6",
+                               std::to_string(tracker_port), ready, std::to_string(seed_port)});
+  for (int i = 0; i < 100 && !std::ifstream(ready).good(); ++i) std::this_thread::sleep_for(50ms);
+  for (const std::string tr : {"http://127.0.0.1:" + std::to_string(tracker_port) + "/announce",
+                               "udp://[::1]:" + std::to_string(tracker_port)}) {
+    const auto dir = s.new_download_dir("dl");
+    const auto r = run_actorrent({"magnet:?xt=urn:btih:" + s.info_hash() + "&tr=" + url_encode(tr), "-d", dir, "-p",
+                                  "0", "-v"}, 60s);
+    BOOST_TEST_INFO(tr << ": " << r.err);
+    BOOST_TEST(r.exit_code == 0);
+    BOOST_TEST(s.verify(dir));
+    BOOST_TEST(r.err.find("connected to [::1]:" + std::to_string(seed_port)) != std::string::npos);
+  }
+  ::kill(-seed["pid"].get<int>(), SIGTERM);
+}
+
+BOOST_AUTO_TEST_CASE(libtorrent_on_ipv6_downloads_from_an_actorrent_seeder) {
+  // We listen on both stacks: a libtorrent leecher on [::1] reaches us there.
+  test::swarm s("--size-kib 4096 --seeders 0");
+  const auto port = test::free_port();
+  auto seeder = test::start_seeder(s, port);
+  const auto dir = s.new_download_dir("lt");
+  swarm_command(s, {"leech-libtorrent", s.work(), dir, "--timeout", "60", "--ipv6", "--magnet-peer",
+                    "[::1]:" + std::to_string(port)});
+  BOOST_TEST(s.verify(dir));
+  test::stop_seeder(*seeder);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
