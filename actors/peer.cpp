@@ -368,7 +368,10 @@ std::uint32_t pipeline_target(const peer_state& st) {
   const double elapsed = std::chrono::duration<double>(clock::now() - st.tick_started).count();
   const double now_rate = elapsed >= 0.05 ? static_cast<double>(st.bytes_this_tick) / elapsed : 0.0;
   const double blocks = std::max(st.rate, now_rate) * pipeline_seconds / block_size;
-  return std::clamp(static_cast<std::uint32_t>(blocks), o.pipeline_min, o.pipeline_max);
+  const std::uint32_t target = std::clamp(static_cast<std::uint32_t>(blocks), o.pipeline_min, o.pipeline_max);
+  // BEP 10 'reqq': more requests than the peer queues would be dropped by it.
+  const auto reqq = st.remote_ext_hs.reqq.value_or(0);
+  return reqq > 0 ? std::min(target, reqq) : target;
 }
 
 // Asks the scheduler for as many blocks as the pipeline lacks. Called on every

@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "protocol/tracker_codec.hpp"
+#include "protocol/tracker_tiers.hpp"
 #include "protocol/udp_tracker_codec.hpp"
 
 #include "actors/http_get.hpp"
@@ -26,7 +27,7 @@ constexpr std::int64_t shortest_interval = 30; // a tracker asking for less is i
 struct tracker_state {
   context_ptr ctx;
   caf::actor session;
-  std::vector<std::vector<std::string>> tiers;
+  tracker_tiers tiers; // BEP 12 order
   std::string tracker_id;
   std::uint32_t key = 0;
   bool started_sent = false;
@@ -79,9 +80,9 @@ tracker_outcome announce_udp(self_ptr self, const udp_tracker::tracker_address& 
 std::int64_t announce(self_ptr self, announce_event event, const transfer_totals& totals, long timeout_s) {
   auto& st = self->state;
   tracker_news news;
-  for (auto& tier : st.tiers) {
-    for (std::size_t i = 0; i < tier.size(); ++i) {
-      const std::string url = tier[i];
+  for (std::size_t t = 0; t < st.tiers.tiers().size(); ++t) {
+    for (std::size_t i = 0; i < st.tiers.tiers()[t].size(); ++i) {
+      const std::string url = st.tiers.tiers()[t][i];
       news.url = url;
       const bool http = url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0;
       const auto udp_address = udp_tracker::parse_url(url);
@@ -124,8 +125,7 @@ std::int64_t announce(self_ptr self, announce_event event, const transfer_totals
       news.leechers = r.incomplete.value_or(-1);
       for (const auto& p : r.peers) news.peers.push_back({p.ip, p.port});
       if (r.tracker_id) st.tracker_id = *r.tracker_id;
-      // BEP 12: the tracker that answered moves to the front of its tier.
-      std::rotate(tier.begin(), tier.begin() + static_cast<std::ptrdiff_t>(i), tier.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+      st.tiers.answered(t, i);
       caf::anon_send(st.session, msg::tracker_atom::value, std::move(news));
       st.failures_in_a_row = 0;
       std::int64_t interval = r.interval.value_or(default_interval);
@@ -153,11 +153,10 @@ tracker_actor::behavior_type tracker_behavior(self_ptr self, context_ptr ctx, ca
   auto& st = self->state;
   st.ctx = ctx;
   st.session = std::move(session);
-  st.tiers = ctx->torrent.tracker_tiers;
-  st.faults = fault_injector(ctx->options.faults, fault_stream::tracker);
   std::random_device rd;
-  std::mt19937 rng(rd());
-  for (auto& tier : st.tiers) std::shuffle(tier.begin(), tier.end(), rng);
+  std::mt19937_64 rng(rd());
+  st.tiers = tracker_tiers(ctx->torrent.tracker_tiers, rng());
+  st.faults = fault_injector(ctx->options.faults, fault_stream::tracker);
   st.key = static_cast<std::uint32_t>(rng());
   st.udp = spawn_udp_tracker(self->system(), "tracker of " + ctx->torrent.name);
   self->attach_functor([udp = st.udp] { caf::anon_send_exit(udp, caf::exit_reason::user_shutdown); });

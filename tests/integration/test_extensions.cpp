@@ -222,6 +222,16 @@ BOOST_AUTO_TEST_CASE(ipv6_peers_from_peers6_and_from_a_udp_tracker_on_ipv6) {
     BOOST_TEST(s.verify(dir));
     BOOST_TEST(r.err.find("connected to [::1]:" + std::to_string(seed_port)) != std::string::npos);
   }
+  // BEP 15 connection ids are reused for 60 s: the UDP run's two trackers (the
+  // metadata phase's, then the download's with started, completed, stopped)
+  // connected once each for four or more announces.
+  int connects = 0, announces = 0;
+  while (auto line = tracker.read_line(200ms)) {
+    const auto j = nlohmann::json::parse(*line);
+    if (j.contains("udp6")) (j["udp6"] == 0 ? connects : announces) += 1;
+  }
+  BOOST_TEST(connects == 2);
+  BOOST_TEST(announces >= 4);
   ::kill(-seed["pid"].get<int>(), SIGTERM);
 }
 
