@@ -20,6 +20,7 @@
 #include "actors/session.hpp"
 #include "actors/tracker.hpp"
 #include "messages/atoms.hpp"
+#include "protocol/bytes.hpp"
 #include "protocol/ut_metadata.hpp"
 
 namespace actorrent {
@@ -49,6 +50,7 @@ struct fetcher_state {
   peer_id self_id{};
   engine_options options;
   caf::actor reply_to;
+  caf::actor dht;
   tracker_actor tracker;
   std::map<std::string, candidate> known;             // by "host:port"
   std::unordered_map<peer_key, caf::actor> peers;
@@ -249,6 +251,13 @@ void on_peer_down(self_ptr self, const caf::down_msg& dm) {
   connect_more(self);
 }
 
+void ask_dht(self_ptr self) {
+  auto& st = self->state;
+  // No announce yet: we do not listen for peers before the metadata is here.
+  self->send(st.dht, msg::peers_atom::value, std::string(as_bytes(st.magnet.info_hash)), std::uint16_t{0},
+             caf::actor_cast<caf::actor>(self));
+}
+
 void on_tick(self_ptr self) {
   auto& st = self->state;
   const auto now = clock::now();
@@ -278,16 +287,18 @@ void on_tick(self_ptr self) {
                               {"metadata_pieces_total", total}};
     std::fputs((j.dump() + "\n").c_str(), stdout);
     std::fflush(stdout);
-  } else if (++st.ticks % 5 == 0) {
+  } else if (st.ticks % 5 == 4) {
     spdlog::info("fetching metadata: {} peers connected, {} known, {}/{} pieces", st.peers.size(), st.known.size(), have,
                  total);
   }
+  if (++st.ticks % 30 == 0 && st.dht) ask_dht(self);
   self->delayed_send(self, 1s, msg::tick_atom::value);
 }
 
 caf::behavior fetcher_behavior(self_ptr self, magnet_link magnet, peer_id self_id, engine_options options,
-                               caf::actor reply_to) {
+                               caf::actor reply_to, caf::actor dht) {
   auto& st = self->state;
+  st.dht = std::move(dht);
   st.magnet = std::move(magnet);
   st.self_id = self_id;
   st.options = std::move(options);
@@ -306,13 +317,15 @@ caf::behavior fetcher_behavior(self_ptr self, magnet_link magnet, peer_id self_i
   }
   std::vector<peer_address> direct;
   for (const auto& p : st.magnet.peers) direct.push_back({p.ip, p.port});
-  if (direct.empty() && st.magnet.trackers.empty())
-    spdlog::warn("the magnet link names no tracker and no peer (x.pe): nobody to ask for the metadata");
+  if (direct.empty() && st.magnet.trackers.empty() && !st.dht)
+    spdlog::warn("the magnet link names no tracker and no peer (x.pe), and the DHT is off: nobody to ask for the metadata");
   add_peers(self, direct);
+  if (st.dht) ask_dht(self);
   self->delayed_send(self, 1s, msg::tick_atom::value);
   return {
       [=](msg::tracker_atom, const tracker_news& news) {
         if (!news.failure.empty()) return spdlog::warn("tracker {}: {}", news.url, news.failure);
+        if (news.url == "DHT") spdlog::debug("metadata: {} peers from the DHT", news.peers.size());
         add_peers(self, news.peers);
       },
       // The tracker's question before each announce: we have nothing, and do not know the size yet.
@@ -351,8 +364,9 @@ caf::behavior fetcher_behavior(self_ptr self, magnet_link magnet, peer_id self_i
 } // namespace
 
 caf::actor spawn_metadata_fetcher(caf::actor_system& sys, magnet_link magnet, peer_id self_id, engine_options options,
-                                  caf::actor reply_to) {
-  return sys.spawn(fetcher_behavior, std::move(magnet), self_id, std::move(options), std::move(reply_to));
+                                  caf::actor reply_to, caf::actor dht) {
+  return sys.spawn(fetcher_behavior, std::move(magnet), self_id, std::move(options), std::move(reply_to),
+                   std::move(dht));
 }
 
 } // namespace actorrent

@@ -15,7 +15,8 @@
 
 namespace actorrent {
 
+// `dht`: the DHT node to ask for peers (every 30 s until done), or null.
 caf::actor spawn_metadata_fetcher(caf::actor_system& sys, magnet_link magnet, peer_id self_id, engine_options options,
-                                  caf::actor reply_to);
+                                  caf::actor reply_to, caf::actor dht);
 
 } // namespace actorrent

@@ -600,8 +600,13 @@ void on_message(broker_ptr self, const wire::message& msg) {
         } else if constexpr (std::is_same_v<T, wire::extended>) {
           if (!st.remote_ext) return close_with(self, peer_exit::protocol_error, "extended message without the extension bit");
           on_extended(self, m);
+        } else if constexpr (std::is_same_v<T, wire::port>) {
+          // Its DHT node: the session hands it to ours, which pings it.
+          auto session = caf::actor_cast<caf::actor>(st.setup.session);
+          if (session && m.port != 0 && st.setup.ctx->options.dht_port != 0)
+            caf::anon_send(session, msg::port_atom::value, st.setup.address.host, m.port);
         }
-        // port, keep-alive and unknown message ids: nothing to do.
+        // keep-alive and unknown message ids: nothing to do.
       },
       msg);
 }
@@ -647,6 +652,9 @@ void on_item(broker_ptr self, const wire::frame_parser::item& item) {
                   st.remote_fast ? ", fast extension" : "", st.remote_ext ? ", extension protocol" : "");
     send_availability(self);
     if (st.remote_ext) send_extension_handshake(self);
+    // BEP 5: both sides run a DHT node: tell it where ours listens.
+    if (hs->supports_dht() && st.setup.ctx->options.dht_port != 0 && !st.setup.ctx->torrent.is_private)
+      wire::append_port(st.out, st.setup.ctx->options.dht_port);
     flush_out(self);
     // The session drops a second connection to the same peer.
     if (auto session = caf::actor_cast<caf::actor>(st.setup.session))
@@ -728,6 +736,7 @@ caf::behavior peer_behavior(broker_ptr self, peer_setup setup, caf::io::connecti
   hs.id = st.setup.ctx->self_id;
   hs.set_extensions();
   hs.set_fast();
+  if (st.setup.ctx->options.dht_port != 0 && !st.setup.ctx->torrent.is_private) hs.set_dht();
   // What we have follows once its handshake tells us whether it speaks BEP 6.
   st.out = wire::encode_handshake(hs);
   st.remote_has = bitfield(piece_count);

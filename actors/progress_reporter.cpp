@@ -59,6 +59,7 @@ std::string status_line(const download_stats& d, const swarm_stats& s, double ra
     line += fmt::format("  ({} pieces left, {} blocks requested{})", left, d.requests_outstanding,
                         d.endgame ? ", endgame" : "");
   if (d.pieces_failed) line += fmt::format("  {} failed hash", d.pieces_failed);
+  if (s.dht_nodes >= 0) line += fmt::format("  dht {}", s.dht_nodes);
   return line;
 }
 
@@ -90,6 +91,8 @@ nlohmann::json json_line(const progress_state& st, const download_stats& d, cons
           {"duplicate_connections", s.duplicate_connections},
           {"seeders", s.seeders},
           {"leechers", s.leechers},
+          {"dht_nodes", s.dht_nodes},
+          {"dht_lookups", s.dht_lookups},
           {"blocks_rerequested", d.blocks_rerequested},
           {"faults", faults_json(st.ctx->options.faults, s)},
           {"actors", actors_json(s)}};

@@ -9,6 +9,8 @@
 #include <unordered_map>
 
 #include <caf/all.hpp>
+
+#include "protocol/bytes.hpp"
 #include <caf/io/all.hpp>
 #include <spdlog/spdlog.h>
 
@@ -42,6 +44,7 @@ constexpr auto ban_time = 10min;
 constexpr auto max_backoff = 120s;
 constexpr std::size_t max_known_from_pex = 1000; // PEX may not grow our peer list past this
 constexpr std::uint64_t pex_every_ticks = 60;    // BEP 11: one ut_pex a minute
+constexpr std::uint64_t dht_every_ticks = 900;   // BEP 5: announce again every 15 minutes
 
 struct known_peer {
   peer_address address;
@@ -69,6 +72,8 @@ struct session_state {
   progress_actor progress;
   upload_gate_actor upload_gate; // only with --max-upload-rate
   caf::actor listener;
+  caf::actor dht; // null: none, or a private torrent
+  dht_stats dht_now{};
   choker choke_policy;
   std::unordered_map<peer_key, peer_rates> rates;           // latest report of each peer
   std::unordered_map<peer_key, clock::time_point> joined_at;
@@ -449,6 +454,15 @@ void on_verified(self_ptr self, const std::vector<std::uint32_t>& pieces) {
   }
 }
 
+// Peers from the DHT, and our announce there (repeated every 15 minutes).
+void ask_dht(self_ptr self) {
+  auto& st = self->state;
+  if (!st.dht) return;
+  const auto& hash = st.ctx->torrent.info_hash;
+  self->send(st.dht, msg::peers_atom::value, std::string(as_bytes(hash)), st.ctx->options.listen_port,
+             caf::actor_cast<caf::actor>(self));
+}
+
 void start_download(self_ptr self) {
   auto& st = self->state;
   // Pieces trusted from the resume file count too: the tracker's 'left'
@@ -500,9 +514,11 @@ void start_download(self_ptr self) {
   }
   std::vector<peer_address> initial;
   for (const auto& p : st.ctx->options.initial_peers) initial.push_back({p.ip, p.port});
-  if (m.trackers().empty() && initial.empty()) spdlog::warn("the torrent lists no tracker: no peers can be found yet");
+  if (m.trackers().empty() && initial.empty() && !st.dht)
+    spdlog::warn("the torrent lists no tracker and the DHT is off: no peers can be found yet");
   self->send(st.tracker, msg::announce_atom::value);
   add_peers(self, initial);
+  ask_dht(self);
   self->delayed_send(self, 1s, msg::tick_atom::value);
 }
 
@@ -596,9 +612,10 @@ void load_state_and_check(self_ptr self) {
   for (std::size_t w = 0; w < workers; ++w) check_next_batch(self, spawn_checker(self->home_system(), st.ctx), job);
 }
 
-caf::behavior session_behavior(self_ptr self, context_ptr ctx) {
+caf::behavior session_behavior(self_ptr self, context_ptr ctx, caf::actor dht) {
   auto& st = self->state;
   st.ctx = ctx;
+  if (!ctx->torrent.is_private) st.dht = std::move(dht); // BEP 27: private torrents only use their trackers
   st.geometry = ctx->torrent.make_file_map().geometry();
   choker_options co;
   co.upload_slots = ctx->options.upload_slots;
@@ -633,6 +650,10 @@ caf::behavior session_behavior(self_ptr self, context_ptr ctx) {
           s.last_tracker_problem = problem;
           return;
         }
+        if (news.url == "DHT") {
+          spdlog::debug("DHT: {} peers", news.peers.size());
+          return add_peers(self, news.peers);
+        }
         s.last_tracker_problem.clear();
         if (!news.warning.empty()) spdlog::warn("tracker {} warns: {}", news.url, news.warning);
         s.seeders = news.seeders;
@@ -655,6 +676,10 @@ caf::behavior session_behavior(self_ptr self, context_ptr ctx) {
         accept_incoming(self, key, std::move(peer), from);
       },
       [=](msg::hello_atom, peer_key key, const std::string& id) { self->state.load.on_message(self); on_hello(self, key, id); },
+      [=](msg::port_atom, const std::string& ip, std::uint16_t port) { // a peer's DHT node (BEP 5 PORT)
+        self->state.load.on_message(self);
+        if (self->state.dht) self->send(self->state.dht, msg::port_atom::value, ip, port);
+      },
       [=](msg::listen_atom, peer_key key, std::uint16_t port) { // its extension handshake came
         self->state.load.on_message(self);
         auto& s = self->state;
@@ -703,6 +728,10 @@ caf::behavior session_behavior(self_ptr self, context_ptr ctx) {
         out.requests_refused = s.requests_refused;
         out.duplicate_connections = s.duplicates;
         out.faults_injected = s.faults_injected;
+        if (s.dht) {
+          out.dht_nodes = s.dht_now.nodes;
+          out.dht_lookups = s.dht_now.lookups;
+        }
         out.actors.push_back(s.load.report("session"));
         for (const auto& [name, l] : s.loads) out.actors.push_back(l);
         actor_load peers = s.departed_peers;
@@ -744,6 +773,11 @@ caf::behavior session_behavior(self_ptr self, context_ptr ctx) {
         if (++s.ticks % 10 == 0) run_choker(self);
         if (s.ticks % pex_every_ticks == 0)
           for (const auto& [key, peer] : s.peers) send_pex(self, peer);
+        if (s.dht) {
+          if (s.ticks % dht_every_ticks == 0) ask_dht(self);
+          self->request(s.dht, 1s, msg::stats_atom::value)
+              .then([=](const dht_stats& d) { self->state.dht_now = d; }, [](caf::error&) {});
+        }
         check_seeding_goals(self);
         connect_more(self);
         self->delayed_send(self, 1s, msg::tick_atom::value);
@@ -753,8 +787,8 @@ caf::behavior session_behavior(self_ptr self, context_ptr ctx) {
 
 } // namespace
 
-caf::actor spawn_session(caf::actor_system& sys, context_ptr ctx) {
-  return sys.spawn(session_behavior, std::move(ctx));
+caf::actor spawn_session(caf::actor_system& sys, context_ptr ctx, caf::actor dht) {
+  return sys.spawn(session_behavior, std::move(ctx), std::move(dht));
 }
 
 } // namespace actorrent

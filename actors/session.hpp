@@ -22,6 +22,7 @@ namespace actorrent {
 
 caf::atom_value session_exit_category();
 
-caf::actor spawn_session(caf::actor_system& sys, context_ptr ctx);
+// `dht`: the process's DHT node, or null (--no-dht). Private torrents never use it.
+caf::actor spawn_session(caf::actor_system& sys, context_ptr ctx, caf::actor dht);
 
 } // namespace actorrent

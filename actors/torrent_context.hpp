@@ -43,6 +43,8 @@ struct engine_options {
   // how many sends before giving up on one (15 s, 2: silence costs 45 s).
   std::uint32_t udp_tracker_timeout_ms = 15000;
   std::uint32_t udp_tracker_attempts = 2;
+  // DHT (BEP 5): the UDP port of our node, sent to peers in PORT messages (0: no DHT).
+  std::uint16_t dht_port = 0;
   // Peers to dial from the start (a magnet link's x.pe), besides the trackers'.
   std::vector<peer_endpoint> initial_peers;
   // Faults to inject (--fault KIND=RATE, --fault-seed N).

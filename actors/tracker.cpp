@@ -79,6 +79,7 @@ tracker_outcome announce_udp(self_ptr self, const udp_tracker::tracker_address& 
 // One announce over all tiers; returns the interval to wait before the next one.
 std::int64_t announce(self_ptr self, announce_event event, const transfer_totals& totals, long timeout_s) {
   auto& st = self->state;
+  if (st.tiers.tiers().empty()) return default_interval; // trackerless: the DHT and PEX find peers
   tracker_news news;
   for (std::size_t t = 0; t < st.tiers.tiers().size(); ++t) {
     for (std::size_t i = 0; i < st.tiers.tiers()[t].size(); ++i) {

@@ -98,7 +98,7 @@ def leech(client, work, dl, tmp):
     if os.path.exists(done_file):
         os.remove(done_file)
     if client == "actorrent":
-        cmd = [BINARY, "--no-seed", "-q", "-p", "0", torrent, "-d", dl]
+        cmd = [BINARY, "--no-seed", "--no-dht", "-q", "-p", "0", torrent, "-d", dl]
     elif client == "libtorrent":
         cmd = [PY, SWARM, "leech-libtorrent", work, dl]
     else:

@@ -32,7 +32,7 @@ def fresh(path):
 
 def time_actorrent(work, dl):
     t0 = time.monotonic()
-    p = subprocess.run([BINARY, "--json", "--no-seed", "-p", "0", os.path.join(work, "t.torrent"), "-d", dl],
+    p = subprocess.run([BINARY, "--json", "--no-seed", "--no-dht", "-p", "0", os.path.join(work, "t.torrent"), "-d", dl],
                        capture_output=True, text=True, timeout=600)
     secs = time.monotonic() - t0
     last = json.loads(p.stdout.strip().splitlines()[-1]) if p.stdout.strip() else {}

@@ -21,6 +21,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "actors/dht.hpp"
 #include "actors/metadata_fetcher.hpp"
 #include "actors/session.hpp"
 #include "main/terminal_text.hpp"
@@ -142,10 +143,28 @@ int run_download(const download_options& options) {
       if (sigwait(&signals, &sig) == 0 && !finished) target.interrupt(sig);
     });
 
+    // One DHT node for the process (BEP 5), on the same port number as TCP.
+    caf::actor dht;
+    if (options.dht) {
+      dht_config dc;
+      dc.port = options.engine.listen_port;
+      dc.state_file = options.engine.download_dir + "/.actorrent/dht.dat";
+      if (options.dht_bootstrap.empty()) {
+        dc.bootstrap = default_dht_routers();
+      } else {
+        for (const auto& hp : options.dht_bootstrap) {
+          const auto colon = hp.rfind(':');
+          dc.bootstrap.push_back({hp.substr(0, colon), static_cast<std::uint16_t>(std::stoi(hp.substr(colon + 1)))});
+        }
+      }
+      dht = spawn_dht(sys, dc);
+      if (dht) ctx->options.dht_port = options.engine.listen_port;
+    }
+
     bool run_session = true;
     if (magnet) {
       // Phase 1: the info dictionary from the swarm (BEP 9).
-      caf::actor fetcher = spawn_metadata_fetcher(sys, *magnet, ctx->self_id, options.engine, self);
+      caf::actor fetcher = spawn_metadata_fetcher(sys, *magnet, ctx->self_id, options.engine, self, dht);
       target.set(fetcher);
       self->monitor(fetcher);
       std::string info;
@@ -175,7 +194,7 @@ int run_download(const download_options& options) {
     }
     if (run_session) {
       ctx->torrent = std::move(*torrent);
-      caf::actor session = spawn_session(sys, ctx);
+      caf::actor session = spawn_session(sys, ctx, dht);
       target.set(session);
       self->monitor(session);
       bool down = false;
@@ -185,6 +204,11 @@ int run_download(const download_options& options) {
           exit_code = exit_code_of(dm.reason, "session");
           down = true;
         });
+    }
+    if (dht) { // the routing table is kept for the next run
+      self->request(dht, std::chrono::seconds(2), msg::leave_atom::value)
+          .receive([](msg::leave_atom) {}, [](caf::error&) {});
+      self->send_exit(dht, caf::exit_reason::user_shutdown);
     }
     target.set(caf::actor{});
     finished = true;

@@ -1,6 +1,7 @@
 #pragma once
 // `actorrent [OPTIONS] TORRENT`: runs the actor system for one download.
 #include <string>
+#include <vector>
 
 #include "actors/torrent_context.hpp"
 
@@ -9,6 +10,8 @@ namespace actorrent::cli {
 struct download_options {
   std::string torrent_path; // a .torrent file or a magnet link
   bool magnet_only = false;  // fetch a magnet's metadata, save DIR/NAME.torrent, exit
+  bool dht = true;           // --no-dht clears it
+  std::vector<std::string> dht_bootstrap; // HOST:PORT; empty: the public routers
   engine_options engine;
   unsigned threads = 0; // CAF scheduler threads; 0 = one per core
   std::string scheduler_policy = "sharing"; // CAF scheduler: sharing (one queue, sleep on a condition) or stealing

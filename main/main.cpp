@@ -86,6 +86,18 @@ int main(int argc, char** argv) {
   app.add_option("--scheduler-policy", dl.scheduler_policy, "CAF scheduler: sharing (one queue) or stealing (per-thread queues)")
       ->capture_default_str()->check(CLI::IsMember({"sharing", "stealing"}));
   app.add_flag("--magnet-only", dl.magnet_only, "fetch a magnet link's metadata, save it as DIR/NAME.torrent and exit");
+  bool no_dht = false;
+  app.add_flag("--no-dht", no_dht, "do not run a DHT node (private torrents never use one)");
+  app.add_option("--dht-bootstrap", dl.dht_bootstrap, "a DHT node to join through, HOST:PORT (repeatable; default: the public routers)")
+      ->check([](const std::string& hp) -> std::string {
+        const auto colon = hp.rfind(':');
+        if (colon == std::string::npos || colon == 0) return "expected HOST:PORT";
+        const std::string digits = hp.substr(colon + 1);
+        if (digits.empty() || digits.size() > 5 || digits.find_first_not_of("0123456789") != std::string::npos ||
+            std::stol(digits) < 1 || std::stol(digits) > 65535)
+          return "expected HOST:PORT with a port from 1 to 65535";
+        return {};
+      });
   bool no_seed = false;
   app.add_flag("--no-seed", no_seed, "exit as soon as the download is complete");
   app.add_option("--seed-ratio", eo.seed_ratio, "stop seeding once uploaded/size reaches this (0: never)")
@@ -173,6 +185,7 @@ int main(int argc, char** argv) {
   }
   eo.listen_port = port == 0 ? free_port() : static_cast<std::uint16_t>(port);
   eo.seed_after_download = !no_seed;
+  dl.dht = !no_dht;
   eo.udp_tracker_timeout_ms = static_cast<std::uint32_t>(udp_timeout_s * 1000);
   eo.seed_time = std::chrono::minutes(seed_minutes);
   eo.request_timeout = std::chrono::seconds(request_timeout);

@@ -41,6 +41,7 @@ using udp_atom = caf::atom_constant<caf::atom("udp")>;
 using timeout_atom = caf::atom_constant<caf::atom("timeout")>;
 using pex_atom = caf::atom_constant<caf::atom("pex")>;
 using listen_atom = caf::atom_constant<caf::atom("listen")>;
+using port_atom = caf::atom_constant<caf::atom("port")>;
 using hello_atom = caf::atom_constant<caf::atom("hello")>;
 
 } // namespace actorrent::msg

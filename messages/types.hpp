@@ -93,6 +93,17 @@ typename Inspector::result_type inspect(Inspector& f, udp_tracker_reply& x) {
   return f(caf::meta::type_name("udp_tracker_reply"), x.failure, x.payload, x.ipv6);
 }
 
+// The DHT node's state, for the status line and --json.
+struct dht_stats {
+  std::uint32_t nodes = 0;    // in the routing table
+  std::uint32_t lookups = 0;  // running
+  std::uint64_t dropped = 0;  // packets refused: malformed, unsolicited or over the rate limit
+};
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, dht_stats& x) {
+  return f(caf::meta::type_name("dht_stats"), x.nodes, x.lookups, x.dropped);
+}
+
 // The scheduler's view of download progress.
 // Why a piece must be downloaded again (sent as its underlying byte).
 enum class piece_failure : std::uint8_t {
@@ -164,12 +175,14 @@ struct swarm_stats {
   std::uint32_t duplicate_connections = 0;
   std::vector<std::uint64_t> faults_injected; // per fault_kind
   std::vector<actor_load> actors;
+  std::int64_t dht_nodes = -1;   // -1: no DHT
+  std::uint32_t dht_lookups = 0;
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, swarm_stats& x) {
   return f(caf::meta::type_name("swarm_stats"), x.peers_connected, x.peers_known, x.peers_banned,
            x.peer_restarts, x.seeders, x.leechers, x.bytes_uploaded, x.requests_refused,
-           x.duplicate_connections, x.faults_injected, x.actors);
+           x.duplicate_connections, x.faults_injected, x.actors, x.dht_nodes, x.dht_lookups);
 }
 
 } // namespace actorrent

@@ -101,6 +101,40 @@ int common_prefix_bits(const node_id& a, const node_id& b) {
   return 160;
 }
 
+static query decode_query(const bc::value& root, const std::string& tid) {
+  query q;
+  q.tid = tid;
+  const std::string& name = need_string(root, "q", "query");
+  const bc::value& a = need(root, "a", "query");
+  if (!a.is_dict()) fail("query arguments are not a dictionary");
+  q.sender = need_id(a, "id", "query");
+  if (name == "ping") {
+    q.kind = method::ping;
+  } else if (name == "find_node") {
+    q.kind = method::find_node;
+    q.target = need_id(a, "target", "find_node");
+  } else if (name == "get_peers") {
+    q.kind = method::get_peers;
+    q.target = need_id(a, "info_hash", "get_peers");
+  } else if (name == "announce_peer") {
+    q.kind = method::announce_peer;
+    q.target = need_id(a, "info_hash", "announce_peer");
+    q.token = need_string(a, "token", "announce_peer");
+    if (q.token.size() > 64) fail("announce_peer token too long");
+    if (const bc::value* implied = a.find("implied_port"); implied && implied->is_integer())
+      q.implied_port = implied->as_integer() != 0;
+    const bc::value* port = a.find("port");
+    if (!q.implied_port) {
+      if (port == nullptr || !port->is_integer() || port->as_integer() < 1 || port->as_integer() > 65535)
+        fail("announce_peer without a valid port");
+      q.port = static_cast<std::uint16_t>(port->as_integer());
+    }
+  } else {
+    throw krpc_error(method_unknown, "unknown method '" + name.substr(0, 32) + "'");
+  }
+  return q;
+}
+
 message decode(std::string_view packet) {
   if (packet.size() > max_packet) fail("packet of " + std::to_string(packet.size()) + " bytes");
   bc::value root;
@@ -118,37 +152,11 @@ message decode(std::string_view packet) {
   if (tid.empty() || tid.size() > 16) fail("transaction id of " + std::to_string(tid.size()) + " bytes");
   const std::string& y = need_string(root, "y", "message");
   if (y == "q") {
-    query q;
-    q.tid = tid;
-    const std::string& name = need_string(root, "q", "query");
-    const bc::value& a = need(root, "a", "query");
-    if (!a.is_dict()) fail("query arguments are not a dictionary");
-    q.sender = need_id(a, "id", "query");
-    if (name == "ping") {
-      q.kind = method::ping;
-    } else if (name == "find_node") {
-      q.kind = method::find_node;
-      q.target = need_id(a, "target", "find_node");
-    } else if (name == "get_peers") {
-      q.kind = method::get_peers;
-      q.target = need_id(a, "info_hash", "get_peers");
-    } else if (name == "announce_peer") {
-      q.kind = method::announce_peer;
-      q.target = need_id(a, "info_hash", "announce_peer");
-      q.token = need_string(a, "token", "announce_peer");
-      if (q.token.size() > 64) fail("announce_peer token too long");
-      if (const bc::value* implied = a.find("implied_port"); implied && implied->is_integer())
-        q.implied_port = implied->as_integer() != 0;
-      const bc::value* port = a.find("port");
-      if (!q.implied_port) {
-        if (port == nullptr || !port->is_integer() || port->as_integer() < 1 || port->as_integer() > 65535)
-          fail("announce_peer without a valid port");
-        q.port = static_cast<std::uint16_t>(port->as_integer());
-      }
-    } else {
-      throw krpc_error(method_unknown, "unknown method '" + name.substr(0, 32) + "'");
+    try {
+      return decode_query(root, tid);
+    } catch (const krpc_error& e) {
+      throw krpc_error(e.code(), e.what(), tid);
     }
-    return q;
   }
   if (y == "r") {
     response r;

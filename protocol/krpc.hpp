@@ -20,10 +20,15 @@ using node_id = sha1_digest;
 
 class krpc_error : public std::runtime_error {
 public:
-  krpc_error(int code, const std::string& what) : std::runtime_error(what), code_(code) {}
+  krpc_error(int code, const std::string& what, std::string tid = {})
+      : std::runtime_error(what), code_(code), tid_(std::move(tid)) {}
   int code() const { return code_; } // KRPC error code to answer with: 203 protocol, 204 method unknown
+  // The query's transaction id when it was readable (an error reply is then possible).
+  const std::string& tid() const { return tid_; }
+
 private:
   int code_;
+  std::string tid_;
 };
 
 // Packets bigger than this are dropped unread (a full response is ~500 bytes).

@@ -18,6 +18,6 @@ cleanup() { $swarm teardown "$work/swarm" >/dev/null 2>&1 || true; rm -rf "$work
 trap cleanup EXIT
 echo "demo: starting a loopback swarm (opentracker + 2 libtorrent seeders, 512 MiB)..."
 $swarm setup "$work/swarm" --size-kib 524288 --seeders 2 >/dev/null
-echo "demo: build/actorrent --no-seed -d $work/download $work/swarm/t.torrent"
-build/actorrent --no-seed -d "$work/download" "$work/swarm/t.torrent"
+echo "demo: build/actorrent --no-seed --no-dht -d $work/download $work/swarm/t.torrent"
+build/actorrent --no-seed --no-dht -d "$work/download" "$work/swarm/t.torrent"
 $swarm verify "$work/swarm" "$work/download"

@@ -71,7 +71,7 @@ BOOST_AUTO_TEST_CASE(resume_after_interrupt_fetches_only_what_is_missing) {
   const std::int64_t total = 256 << 20;
   double have_at_interrupt = 0;
   {
-    test::child_process p({binary, "--json", "--no-seed", "--max-download-rate", "65536", s.torrent(), "-d", dir});
+    test::child_process p({binary, "--json", "--no-seed", "--no-dht", "--max-download-rate", "65536", s.torrent(), "-d", dir});
     while (auto line = p.read_line(20s)) {
       const auto j = nlohmann::json::parse(*line);
       if (j.value("progress", 0.0) >= 0.45) {
@@ -288,7 +288,7 @@ BOOST_AUTO_TEST_CASE(https_tracker_with_ca_file) {
 BOOST_AUTO_TEST_CASE(https_tracker_with_unknown_certificate_is_a_clear_warning) {
   test::swarm s("--size-kib 1024 --seeders 1 --tls");
   const auto dir = s.new_download_dir("dl");
-  test::child_process p({binary, "--no-seed", s.torrent(), "-d", dir});
+  test::child_process p({binary, "--no-seed", "--no-dht", s.torrent(), "-d", dir});
   std::this_thread::sleep_for(3s);
   p.signal(SIGTERM);
   const auto code = p.wait(20s);

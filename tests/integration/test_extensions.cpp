@@ -98,7 +98,8 @@ BOOST_AUTO_TEST_CASE(seeder_speaks_fast_extension_and_extension_protocol) {
 }
 
 BOOST_AUTO_TEST_CASE(hostile_extension_messages_drop_the_peer) {
-  test::swarm s("--size-kib 1024 --seeders 0");
+  // 64 pieces: more than the 10 of the allowed-fast set, so the probe has a piece outside it.
+  test::swarm s("--size-kib 4096 --piece-kib 64 --seeders 0");
   const auto port = test::free_port();
   auto seeder = test::start_seeder(s, port);
   // A malformed extension handshake, a ut_pex of 400 peers, an extended
@@ -158,7 +159,7 @@ BOOST_AUTO_TEST_CASE(magnet_only_saves_the_torrent_and_exits) {
   const auto dir = s.new_download_dir("dl");
   // No tracker: the one peer named by x.pe serves the metadata.
   const std::string magnet = "magnet:?xt=urn:btih:" + s.info_hash() + "&x.pe=127.0.0.1:" + std::to_string(s.seed_ports().at(0));
-  const auto r = test::run_process({test::binary, "--magnet-only", "-d", dir, "-p", "0", magnet});
+  const auto r = test::run_process({test::binary, "--magnet-only", "--no-dht", "-d", dir, "-p", "0", magnet});
   BOOST_TEST_INFO(r.err);
   BOOST_TEST(r.exit_code == 0);
   const auto shown = test::run_process({test::binary, "show", "--json", dir + "/" + s.name() + ".torrent"});
@@ -184,7 +185,7 @@ BOOST_AUTO_TEST_CASE(hostile_metadata_is_refused) {
   for (int port : s.bad_ports()) liars += "&x.pe=127.0.0.1:" + std::to_string(port);
   {
     // With only the liars, nothing is accepted: both are banned, nothing is saved.
-    test::child_process p({test::binary, "--magnet-only", "-d", dir, "-p", "0", liars});
+    test::child_process p({test::binary, "--magnet-only", "--no-dht", "-d", dir, "-p", "0", liars});
     std::this_thread::sleep_for(4s);
     p.signal(SIGINT);
     BOOST_TEST(p.wait(10s).value_or(-2) == 130);

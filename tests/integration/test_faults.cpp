@@ -128,7 +128,7 @@ BOOST_AUTO_TEST_CASE(sigkill_at_random_moments_loses_no_verified_piece) {
   const auto dir = s.new_download_dir("dl");
   std::mt19937 rng(20261124);
   std::uniform_int_distribution<int> moment_ms(500, 3000);
-  const std::vector<std::string> argv{test::binary, "--json", "--no-seed", "-p", "0", "--max-download-rate", "4096",
+  const std::vector<std::string> argv{test::binary, "--json", "--no-seed", "--no-dht", "-p", "0", "--max-download-rate", "4096",
                                       s.torrent(), "-d", dir};
   int last_seen_pieces = 0; // verified pieces the previous run reported before it was killed
   for (int kill = 0; kill < 5; ++kill) {

@@ -8,6 +8,7 @@
 
 #include "protocol/dht_lookup.hpp"
 #include "protocol/dht_peer_store.hpp"
+#include "protocol/dht_saved_table.hpp"
 #include "protocol/dht_tokens.hpp"
 #include "protocol/routing_table.hpp"
 
@@ -173,6 +174,19 @@ BOOST_AUTO_TEST_CASE(peer_store_is_bounded_and_expires) {
   BOOST_TEST(s.peers(h, 10, t0 + 31min).empty());
   s.expire(t0 + 31min);
   BOOST_TEST(s.torrents() == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(saved_table_round_trip_and_bad_files) {
+  saved_table t;
+  t.id.fill(7);
+  t.nodes = {{node_id{}, "127.0.0.2", 6881}, {t.id, "10.0.0.1", 1}};
+  const auto back = decode_saved_table(encode_saved_table(t));
+  BOOST_REQUIRE(back.has_value());
+  BOOST_TEST(back->id == t.id);
+  BOOST_TEST(back->nodes == t.nodes);
+  for (const std::string bad : {std::string(""), std::string("junk"), std::string("d2:id3:abce"),
+                                std::string("d2:id20:aaaaaaaaaaaaaaaaaaaa5:nodes5:abcdee")})
+    BOOST_TEST(!decode_saved_table(bad).has_value());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

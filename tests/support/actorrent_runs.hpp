@@ -42,6 +42,14 @@ inline long peak_rss_kib(pid_t pid) {
 
 inline const std::string binary = ACTORRENT_BINARY;
 
+// Tests stay on 127.0.0.1: no DHT (whose default routers are public) unless
+// the test names its own bootstrap node.
+inline void add_dht_flags(std::vector<std::string>& argv, const std::vector<std::string>& args) {
+  for (const auto& a : args)
+    if (a == "--dht-bootstrap" || a == "--no-dht") return;
+  argv.push_back("--no-dht");
+}
+
 struct run_result {
   int exit_code = -1;
   nlohmann::json last; // the last --json status line
@@ -52,6 +60,7 @@ struct run_result {
 // Runs actorrent --json to the end (or kills it after `limit`).
 inline run_result run_actorrent(const std::vector<std::string>& args, std::chrono::seconds limit = 120s) {
   std::vector<std::string> argv{binary, "--json", "--no-seed"};
+  add_dht_flags(argv, args);
   argv.insert(argv.end(), args.begin(), args.end());
   child_process p(argv);
   run_result r;
@@ -88,7 +97,7 @@ inline std::uint16_t free_port() {
 // An actorrent seeding `s`'s payload; returns once it reports being complete.
 inline std::unique_ptr<child_process> start_seeder(const swarm& s, std::uint16_t port = 0) {
   auto p = std::make_unique<child_process>(
-      std::vector<std::string>{binary, "--json", "-p", std::to_string(port), s.torrent(), "-d", s.source_dir()});
+      std::vector<std::string>{binary, "--json", "--no-dht", "-p", std::to_string(port), s.torrent(), "-d", s.source_dir()});
   while (auto line = p->read_line(30s)) {
     const auto j = nlohmann::json::parse(*line);
     if (!j.value("checking", false) && j.value("progress", 0.0) >= 1.0) return p;
@@ -116,6 +125,7 @@ struct watched_run {
 
 inline watched_run watch_actorrent(const std::vector<std::string>& args) {
   std::vector<std::string> argv{binary, "--json", "-p", "0"}; // any free port: tests run in parallel
+  add_dht_flags(argv, args);
   argv.insert(argv.end(), args.begin(), args.end());
   return watched_run{std::make_unique<child_process>(argv), {}, {}};
 }
