@@ -174,7 +174,7 @@ void finish(self_ptr self) {
   auto& st = self->state;
   st.done = true;
   const double secs = std::chrono::duration<double>(clock::now() - st.started).count();
-  spdlog::info("metadata received and verified in {:.1f} s ({} bytes)", secs, st.assembler->size());
+  spdlog::info("metadata received and verified in {:.3f} s ({} bytes)", secs, st.assembler->size());
   self->send(st.reply_to, msg::complete_atom::value, st.assembler->bytes());
   for (auto& [key, peer] : st.peers) self->send_exit(peer, caf::exit_reason::user_shutdown);
   self->send_exit(st.tracker, caf::exit_reason::user_shutdown);

@@ -97,7 +97,8 @@ int main(int argc, char** argv) {
             std::stol(digits) < 1 || std::stol(digits) > 65535)
           return "expected HOST:PORT with a port from 1 to 65535";
         return {};
-      });
+      })
+      ->allow_extra_args(false); // one HOST:PORT per --dht-bootstrap; the torrent may follow
   bool no_seed = false;
   app.add_flag("--no-seed", no_seed, "exit as soon as the download is complete");
   app.add_option("--seed-ratio", eo.seed_ratio, "stop seeding once uploaded/size reaches this (0: never)")
@@ -130,11 +131,12 @@ int main(int argc, char** argv) {
       ->capture_default_str()->check(CLI::Range(1, 9));
   std::vector<std::string> fault_specs;
   std::uint64_t fault_seed = 1;
-  app.add_option("--fault", fault_specs,
+  auto* fault_option = app.add_option("--fault", fault_specs,
                  "inject a fault: KIND=RATE, RATE from 0 to 1 per event (repeatable). Kinds: peer-crash, "
                  "peer-drop, peer-stall (per peer message), corrupt-block, disk-error, disk-crash (per block "
                  "write), disk-delay=MS (every write waits MS ms), tracker-fail (per announce), scheduler-crash "
                  "(per block; scheduler and disk crashes stop with state saved). README: Fault injection");
+  fault_option->allow_extra_args(false);
   app.add_option("--fault-seed", fault_seed, "seed for reproducible fault injection")->capture_default_str();
 
   show_options show;
