@@ -243,4 +243,13 @@ std::string encode(const value& v) {
   return out;
 }
 
+std::string decode_dict(std::string_view input, const decode_options& options, value& out) {
+  try {
+    out = decode(input, options);
+  } catch (const decode_error& e) {
+    return std::string("is not valid bencode: ") + e.what();
+  }
+  return out.is_dict() ? std::string() : std::string("is not a dictionary");
+}
+
 } // namespace actorrent::bencode

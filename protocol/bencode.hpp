@@ -98,6 +98,11 @@ value decode(std::string_view input, const decode_options& options = {});
 std::pair<value, std::size_t> decode_prefix(std::string_view input,
                                             const decode_options& options = {});
 
+// Decodes input that must be one dictionary: returns an empty string and sets
+// `out`, or returns why not ("is not valid bencode: ...", "is not a
+// dictionary") for the caller to prefix with what it was decoding.
+std::string decode_dict(std::string_view input, const decode_options& options, value& out);
+
 // Canonical encoding: dict keys in raw byte order, minimal integers.
 std::string encode(const value& v);
 void encode_to(std::string& out, const value& v);

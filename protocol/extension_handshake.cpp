@@ -38,16 +38,11 @@ std::optional<std::int64_t> integer_field(const bc::value& d, std::string_view k
 
 handshake parse(std::string_view payload) {
   bc::value root;
-  try {
-    bc::decode_options opt;
-    opt.mode = bc::mode::lenient; // clients do not all sort their keys
-    opt.max_depth = 4;
-    opt.max_values = 2000;
-    root = bc::decode(payload, opt);
-  } catch (const bc::decode_error& e) {
-    throw extension_error(std::string("extension handshake is not valid bencode: ") + e.what());
-  }
-  if (!root.is_dict()) throw extension_error("extension handshake is not a dictionary");
+  bc::decode_options opt;
+  opt.mode = bc::mode::lenient; // clients do not all sort their keys
+  opt.max_depth = 4;
+  opt.max_values = 2000;
+  if (auto why = bc::decode_dict(payload, opt, root); !why.empty()) throw extension_error("extension handshake " + why);
   handshake h;
   if (const bc::value* m = root.find("m")) {
     if (!m->is_dict()) throw extension_error("extension handshake: 'm' is not a dictionary");

@@ -138,16 +138,11 @@ static query decode_query(const bc::value& root, const std::string& tid) {
 message decode(std::string_view packet) {
   if (packet.size() > max_packet) fail("packet of " + std::to_string(packet.size()) + " bytes");
   bc::value root;
-  try {
-    bc::decode_options opt;
-    opt.mode = bc::mode::strict;
-    opt.max_depth = 4;
-    opt.max_values = 256;
-    root = bc::decode(packet, opt);
-  } catch (const bc::decode_error& e) {
-    fail(std::string("not canonical bencode: ") + e.what());
-  }
-  if (!root.is_dict()) fail("not a dictionary");
+  bc::decode_options opt;
+  opt.mode = bc::mode::strict; // canonical form only
+  opt.max_depth = 4;
+  opt.max_values = 256;
+  if (auto why = bc::decode_dict(packet, opt, root); !why.empty()) fail("message " + why);
   const std::string& tid = need_string(root, "t", "message");
   if (tid.empty() || tid.size() > 16) fail("transaction id of " + std::to_string(tid.size()) + " bytes");
   const std::string& y = need_string(root, "y", "message");

@@ -4,17 +4,11 @@
 #include <cctype>
 
 #include "protocol/bencode.hpp"
+#include "protocol/bytes.hpp"
 
 namespace actorrent {
 
 namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 std::string percent_decode(std::string_view s) {
   std::string out;
@@ -24,7 +18,7 @@ std::string percent_decode(std::string_view s) {
       out.push_back(' ');
     } else if (s[i] == '%') {
       if (i + 2 >= s.size()) throw magnet_error("magnet link: truncated %-escape");
-      const int hi = hex_value(s[i + 1]), lo = hex_value(s[i + 2]);
+      const int hi = hex_digit_value(s[i + 1]), lo = hex_digit_value(s[i + 2]);
       if (hi < 0 || lo < 0) throw magnet_error("magnet link: bad %-escape");
       out.push_back(static_cast<char>(hi * 16 + lo));
       i += 2;

@@ -1,5 +1,7 @@
 #include "protocol/sha1.hpp"
 
+#include "protocol/bytes.hpp"
+
 #include <openssl/evp.h>
 
 #include <cstring>
@@ -52,20 +54,12 @@ std::string to_hex(const sha1_digest& digest) {
   return out;
 }
 
-namespace {
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-} // namespace
 
 std::optional<sha1_digest> sha1_from_hex(std::string_view hex) {
   if (hex.size() != 40) return std::nullopt;
   sha1_digest out{};
   for (std::size_t i = 0; i < out.size(); ++i) {
-    int hi = hex_value(hex[2 * i]), lo = hex_value(hex[2 * i + 1]);
+    int hi = hex_digit_value(hex[2 * i]), lo = hex_digit_value(hex[2 * i + 1]);
     if (hi < 0 || lo < 0) return std::nullopt;
     out[i] = static_cast<std::uint8_t>(hi << 4 | lo);
   }

@@ -83,6 +83,14 @@ std::vector<peer_endpoint> parse_compact_peers(std::string_view bytes, bool ipv6
 
 namespace {
 
+// Trackers do not all sort their keys; nothing in a reply nests deeply.
+bc::decode_options reply_options() {
+  bc::decode_options opt;
+  opt.mode = bc::mode::lenient;
+  opt.max_depth = 8;
+  return opt;
+}
+
 std::optional<std::int64_t> optional_int(const bc::value& d, std::string_view key) {
   const bc::value* v = d.find(key);
   if (v == nullptr) return std::nullopt;
@@ -128,15 +136,7 @@ std::vector<peer_endpoint> parse_peer_dicts(const bc::value::list& list) {
 
 announce_response parse_announce_response(std::string_view body) {
   bc::value root;
-  try {
-    bc::decode_options opt;
-    opt.mode = bc::mode::lenient;
-    opt.max_depth = 8;
-    root = bc::decode(body, opt);
-  } catch (const bc::decode_error& e) {
-    throw tracker_error(std::string("reply is not valid bencode: ") + e.what());
-  }
-  if (!root.is_dict()) throw tracker_error("reply is not a dictionary");
+  if (auto why = bc::decode_dict(body, reply_options(), root); !why.empty()) throw tracker_error("reply " + why);
 
   announce_response r;
   r.failure_reason = optional_str(root, "failure reason");
@@ -187,15 +187,7 @@ std::optional<std::string> build_scrape_url(std::string_view announce_url, const
 
 scrape_counts parse_scrape_response(std::string_view body, const sha1_digest& info_hash) {
   bc::value root;
-  try {
-    bc::decode_options opt;
-    opt.mode = bc::mode::lenient;
-    opt.max_depth = 8;
-    root = bc::decode(body, opt);
-  } catch (const bc::decode_error& e) {
-    throw tracker_error(std::string("scrape reply is not valid bencode: ") + e.what());
-  }
-  if (!root.is_dict()) throw tracker_error("scrape reply is not a dictionary");
+  if (auto why = bc::decode_dict(body, reply_options(), root); !why.empty()) throw tracker_error("scrape reply " + why);
   if (auto failure = optional_str(root, "failure reason")) throw tracker_error("tracker says: " + *failure);
   const bc::value* files = root.find("files");
   if (files == nullptr || !files->is_dict()) throw tracker_error("scrape reply without a 'files' dictionary");

@@ -71,16 +71,11 @@ std::string encode(const message& m) {
 
 message parse(std::string_view payload) {
   bc::value root;
-  try {
-    bc::decode_options opt;
-    opt.mode = bc::mode::lenient;
-    opt.max_depth = 2;
-    opt.max_values = 64;
-    root = bc::decode(payload, opt);
-  } catch (const bc::decode_error& e) {
-    throw extension_error(std::string("ut_pex message is not valid bencode: ") + e.what());
-  }
-  if (!root.is_dict()) throw extension_error("ut_pex message is not a dictionary");
+  bc::decode_options opt;
+  opt.mode = bc::mode::lenient;
+  opt.max_depth = 2;
+  opt.max_values = 64;
+  if (auto why = bc::decode_dict(payload, opt, root); !why.empty()) throw extension_error("ut_pex message " + why);
   message m;
   m.added = compact_field(root, "added", false);
   auto added6 = compact_field(root, "added6", true);
