@@ -386,7 +386,9 @@ caf::behavior dht_behavior(self_ptr self, dht_config config) {
         start_lookup(self, d::method::get_peers, target, announce_port, std::move(reply_to));
       },
       [=](msg::port_atom, const std::string& ip, std::uint16_t port) {
-        if (port != 0) send_query(self, d::node_info{d::node_id{}, ip, port}, d::method::ping, {}, 0);
+        if (port == 0) return;
+        spdlog::debug("DHT: pinging {}:{}, named by a peer's PORT message", ip, port);
+        send_query(self, d::node_info{d::node_id{}, ip, port}, d::method::ping, {}, 0);
       },
       [=](msg::stats_atom) {
         auto& s = self->state;

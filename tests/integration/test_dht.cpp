@@ -91,6 +91,23 @@ BOOST_AUTO_TEST_CASE(libtorrent_finds_an_actorrent_seeder_through_the_dht) {
   test::stop_seeder(*seeder);
 }
 
+BOOST_AUTO_TEST_CASE(nodes_are_learnt_from_peers_port_messages) {
+  // The only bootstrap node never answers; the libtorrent seeder (a DHT node
+  // too) is reached through x.pe. Its BEP 5 PORT message is how our node learns it.
+  test::swarm s("--size-kib 1024 --seeders 0");
+  const auto swarm = fixture("swarm.py", {"dht-swarm", s.work(), "--nodes", "1", "--seed"});
+  const auto dir = s.new_download_dir("dl");
+  const auto r = run_actorrent({"magnet:?xt=urn:btih:" + s.info_hash() + "&x.pe=" + swarm["seed"].get<std::string>(),
+                                "-d", dir, "-p", "0", "-v", "--dht-bootstrap", "127.0.0.1:1"});
+  BOOST_TEST_INFO(r.err);
+  BOOST_TEST(r.exit_code == 0);
+  BOOST_TEST(s.verify(dir));
+  BOOST_TEST(r.err.find("named by a peer's PORT message") != std::string::npos);
+  struct stat st{};
+  BOOST_TEST(::stat((dir + "/.actorrent/dht.dat").c_str(), &st) == 0);
+  BOOST_TEST(st.st_size >= 65); // at least one node in the saved table
+}
+
 BOOST_AUTO_TEST_CASE(raw_krpc_queries_get_correct_answers) {
   test::swarm s("--size-kib 1024 --seeders 0");
   const auto port = test::free_port();
