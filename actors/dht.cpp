@@ -414,7 +414,8 @@ caf::actor spawn_dht(caf::actor_system& sys, dht_config config) {
   // socket's descriptor is then its first message.
   const std::uint16_t wanted = config.port;
   const std::string bind_ip = config.bind_ip;
-  caf::actor node = sys.spawn(dht_behavior, std::move(config));
+  // Detached: resolving the bootstrap names blocks, and must not hold up a shared scheduler thread.
+  caf::actor node = sys.spawn<caf::detached>(dht_behavior, std::move(config));
   std::string error;
   auto sock = open_udp_socket(sys, bind_ip, wanted, node, error);
   if (!sock && wanted != 0) {

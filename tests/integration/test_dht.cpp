@@ -91,7 +91,7 @@ BOOST_AUTO_TEST_CASE(libtorrent_finds_an_actorrent_seeder_through_the_dht) {
   test::stop_seeder(*seeder);
 }
 
-BOOST_AUTO_TEST_CASE(nodes_are_learnt_from_peers_port_messages) {
+BOOST_AUTO_TEST_CASE(nodes_are_learnt_from_peers_port_messages_and_kept_for_the_next_run) {
   // The only bootstrap node never answers; the libtorrent seeder (a DHT node
   // too) is reached through x.pe. Its BEP 5 PORT message is how our node learns it.
   test::swarm s("--size-kib 1024 --seeders 0");
@@ -106,6 +106,13 @@ BOOST_AUTO_TEST_CASE(nodes_are_learnt_from_peers_port_messages) {
   struct stat st{};
   BOOST_TEST(::stat((dir + "/.actorrent/dht.dat").c_str(), &st) == 0);
   BOOST_TEST(st.st_size >= 65); // at least one node in the saved table
+  // The next run starts from the saved table: a bare magnet, the same dead
+  // bootstrap node, and still the metadata comes (the data is already here).
+  const auto again = run_actorrent({"magnet:?xt=urn:btih:" + s.info_hash(), "-d", dir, "-p", "0", "-v",
+                                    "--dht-bootstrap", "127.0.0.1:1"}, 60s);
+  BOOST_TEST_INFO(again.err);
+  BOOST_TEST(again.exit_code == 0);
+  BOOST_TEST(again.err.find("metadata received and verified") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(raw_krpc_queries_get_correct_answers) {
