@@ -271,9 +271,11 @@ void on_packet(self_ptr self, const std::string& ip, std::uint16_t port, const s
     }
   } catch (const d::krpc_error& e) {
     ++st.dropped;
-    // Garbage costs a node its place in our table; a readable query gets an error back.
-    for (const auto& n : st.table->all())
-      if (n.ip == ip && n.port == port) st.table->remove(n.id);
+    // Garbage costs a node its place in our table (a query of a method we do
+    // not know is not garbage: BEP 44, 51... add methods); a readable query gets an error back.
+    if (e.code() != 204)
+      for (const auto& n : st.table->all())
+        if (n.ip == ip && n.port == port) st.table->remove(n.id);
     if (!e.tid().empty()) send_packet(st, ip, port, d::encode(d::error{e.tid(), e.code(), e.what()}));
   }
 }

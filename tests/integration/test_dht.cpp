@@ -134,7 +134,10 @@ BOOST_AUTO_TEST_CASE(raw_krpc_queries_get_correct_answers) {
   BOOST_TEST(j["bad_token"]["code"] == 203);
   BOOST_TEST(j["unknown_method"]["code"] == 204);
   BOOST_TEST(j["unknown_method"]["t"] == "u1");
-  BOOST_TEST(j["garbage_answered"] == true); // garbage did not hurt it
+  // Garbage from a node costs it its place in the table, and does not hurt our node.
+  BOOST_TEST(j["listed_before_garbage"] == true);
+  BOOST_TEST(j["listed_after_garbage"] == false);
+  BOOST_TEST(j["garbage_answered"] == true);
   BOOST_TEST(j["node_id_stable"] == true);
   test::stop_seeder(*seeder);
 }
