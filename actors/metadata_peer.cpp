@@ -81,12 +81,11 @@ void on_extended(broker_ptr self, const wire::extended& m) {
       tell_fetcher(self, msg::block_atom::value, st.setup.key, msg.piece, msg.total_size, std::string(msg.data));
     else if (msg.type == ut_metadata::msg_type::reject)
       tell_fetcher(self, msg::release_atom::value, st.setup.key, msg.piece);
-    else if (st.remote_metadata_id != 0) // we have nothing to serve yet
-      send(self, [&] {
-        std::string out;
-        wire::append_extended(out, st.remote_metadata_id, ut_metadata::encode_reject(msg.piece));
-        return out;
-      }());
+    else if (st.remote_metadata_id != 0) { // we have nothing to serve yet
+      std::string out;
+      wire::append_extended(out, st.remote_metadata_id, ut_metadata::encode_reject(msg.piece));
+      send(self, out);
+    }
     return;
   }
   if (m.id == ext::ut_pex_id) {

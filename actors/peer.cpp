@@ -2,9 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <arpa/inet.h>
-
 #include <deque>
+#include <map>
 #include <set>
 
 #include <caf/all.hpp>
@@ -95,9 +94,8 @@ struct peer_state {
   std::set<std::uint32_t> allowed_fast;  // pieces we serve it while choking it
   std::size_t rejects = 0;
   std::size_t metadata_requests = 0;
-  std::set<std::string> pex_advertised;  // addresses our ut_pex told it about
-  clock::time_point pex_sent_at{};
-  bool pex_sent_once = false;
+  std::map<std::string, peer_address> pex_advertised; // what our ut_pex told it about, by "host:port"
+  clock::time_point pex_sent_at{};       // epoch: never
   std::size_t pex_received_in_window = 0;
   clock::time_point pex_window_start{};
   load_meter load;
@@ -177,14 +175,6 @@ void flush_out(broker_ptr self) {
 
 void pump_uploads(broker_ptr self);
 
-// The peer's address as raw bytes (4 or 16), for 'yourip' and the allowed-fast set.
-std::string address_bytes(const std::string& host) {
-  unsigned char a[16];
-  if (inet_pton(AF_INET, host.c_str(), a) == 1) return std::string(reinterpret_cast<char*>(a), 4);
-  if (inet_pton(AF_INET6, host.c_str(), a) == 1) return std::string(reinterpret_cast<char*>(a), 16);
-  return {};
-}
-
 // May a request for `piece` be served now: we unchoke it, or (BEP 6) the piece
 // is in the allowed-fast set we gave it.
 bool may_serve(const peer_state& st, std::uint32_t piece) {
@@ -225,7 +215,7 @@ void send_availability(broker_ptr self) {
     wire::append_bitfield(st.out, have.wire_bytes());
   if (!st.remote_fast) return;
   // BEP 6 allowed-fast: a few pieces it may fetch before we unchoke it (IPv4 only).
-  const std::string ip = address_bytes(st.setup.address.host);
+  const std::string ip = ip_bytes(st.setup.address.host);
   if (ip.size() != 4) return;
   std::array<std::uint8_t, 4> v4{};
   std::copy(ip.begin(), ip.end(), v4.begin());
@@ -247,7 +237,7 @@ void send_extension_handshake(broker_ptr self) {
   h.client = "actorrent " ACTORRENT_VERSION;
   h.listen_port = st.setup.ctx->options.listen_port; // libtorrent advertises us in PEX only with it
   h.reqq = static_cast<std::uint32_t>(max_queued_requests);
-  h.yourip = address_bytes(st.setup.address.host);
+  h.yourip = ip_bytes(st.setup.address.host);
   wire::append_extended(st.out, ext::handshake_id, ext::encode(h));
 }
 
@@ -318,33 +308,29 @@ void send_pex(broker_ptr self, const std::vector<peer_address>& connected) {
   const std::uint8_t id = st.remote_ext_hs.id_of(ext::ut_pex);
   const auto now = clock::now();
   if (id == 0 || st.setup.ctx->torrent.is_private || st.closing) return;
-  if (st.pex_sent_once && now - st.pex_sent_at < pex_interval) return;
+  if (st.pex_sent_at != clock::time_point{} && now - st.pex_sent_at < pex_interval) return;
   const std::string me = st.setup.address.to_string();
-  std::set<std::string> current;
+  std::map<std::string, peer_address> current;
   ut_pex::message m;
   for (const auto& a : connected) {
     const std::string key = a.to_string();
     if (key == me || a.port == 0) continue;
-    current.insert(key);
+    current.emplace(key, a);
     if (!st.pex_advertised.count(key) && m.added.size() < ut_pex::max_per_message) {
       m.added.push_back({a.host, a.port, std::nullopt});
-      st.pex_advertised.insert(key);
+      st.pex_advertised.emplace(key, a);
     }
   }
   for (auto it = st.pex_advertised.begin(); it != st.pex_advertised.end();) {
-    if (current.count(*it) || m.dropped.size() >= ut_pex::max_per_message) {
+    if (current.count(it->first) || m.dropped.size() >= ut_pex::max_per_message) {
       ++it;
       continue;
     }
-    const auto colon = it->rfind(':');
-    std::string host = it->substr(0, colon);
-    if (!host.empty() && host.front() == '[') host = host.substr(1, host.size() - 2);
-    m.dropped.push_back({host, static_cast<std::uint16_t>(std::stoi(it->substr(colon + 1))), std::nullopt});
+    m.dropped.push_back({it->second.host, it->second.port, std::nullopt});
     it = st.pex_advertised.erase(it);
   }
   if (m.added.empty() && m.dropped.empty()) return;
   wire::append_extended(st.out, id, ut_pex::encode(m));
-  st.pex_sent_once = true;
   st.pex_sent_at = now;
   flush_out(self);
 }

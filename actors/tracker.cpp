@@ -85,7 +85,7 @@ std::int64_t announce(self_ptr self, announce_event event, const transfer_totals
     for (std::size_t i = 0; i < st.tiers.tiers()[t].size(); ++i) {
       const std::string url = st.tiers.tiers()[t][i];
       news.url = url;
-      const bool http = url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0;
+      const bool http = is_http_url(url);
       const auto udp_address = udp_tracker::parse_url(url);
       if (!http && !udp_address) {
         news.failure = "unsupported tracker URL";

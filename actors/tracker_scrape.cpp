@@ -56,7 +56,7 @@ std::vector<tracker_scrape> scrape_trackers(caf::actor_system& sys, const metain
         if (const auto where = udp_tracker::parse_url(url)) {
           if (!udp) udp = spawn_udp_tracker(sys, "scrape");
           scrape_udp(s, *where, m.info_hash, sys, udp, opt);
-        } else if (url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0) {
+        } else if (is_http_url(url)) {
           scrape_http(s, m.info_hash, opt, http_timeout_s);
         } else {
           s.failure = "unsupported tracker URL";

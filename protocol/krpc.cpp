@@ -56,11 +56,10 @@ const char* method_name(method m) {
 std::string compact_nodes(const std::vector<node_info>& nodes) {
   std::string out;
   for (const auto& n : nodes) {
-    in_addr a{};
-    if (inet_pton(AF_INET, n.ip.c_str(), &a) != 1) continue;
+    const std::string peer = compact_peer(n.ip, n.port);
+    if (peer.size() != 6) continue; // compact node info is IPv4 only
     out.append(as_bytes(n.id));
-    out.append(reinterpret_cast<const char*>(&a), 4);
-    wire::append_u16(out, n.port);
+    out += peer;
   }
   return out;
 }
@@ -220,15 +219,8 @@ std::string encode(const response& r) {
   if (!r.token.empty()) body["token"] = r.token;
   if (!r.values.empty()) {
     bc::value::list values;
-    for (const auto& p : r.values) {
-      std::string one;
-      unsigned char addr[16];
-      if (inet_pton(AF_INET, p.ip.c_str(), addr) == 1) one.assign(reinterpret_cast<char*>(addr), 4);
-      else if (inet_pton(AF_INET6, p.ip.c_str(), addr) == 1) one.assign(reinterpret_cast<char*>(addr), 16);
-      else continue;
-      wire::append_u16(one, p.port);
-      values.emplace_back(std::move(one));
-    }
+    for (const auto& p : r.values)
+      if (std::string one = compact_peer(p.ip, p.port); !one.empty()) values.emplace_back(std::move(one));
     body["values"] = std::move(values);
   }
   bc::value::dict d;

@@ -81,6 +81,24 @@ std::vector<peer_endpoint> parse_compact_peers(std::string_view bytes, bool ipv6
   return out;
 }
 
+std::string ip_bytes(std::string_view ip) {
+  const std::string text(ip);
+  unsigned char addr[16];
+  if (inet_pton(AF_INET, text.c_str(), addr) == 1) return std::string(reinterpret_cast<char*>(addr), 4);
+  if (inet_pton(AF_INET6, text.c_str(), addr) == 1) return std::string(reinterpret_cast<char*>(addr), 16);
+  return {};
+}
+
+std::string compact_peer(std::string_view ip, std::uint16_t port) {
+  std::string out = ip_bytes(ip);
+  if (!out.empty()) wire::append_u16(out, port);
+  return out;
+}
+
+bool is_http_url(std::string_view url) {
+  return url.substr(0, 7) == "http://" || url.substr(0, 8) == "https://";
+}
+
 namespace {
 
 // Trackers do not all sort their keys; nothing in a reply nests deeply.

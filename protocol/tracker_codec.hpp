@@ -68,6 +68,14 @@ announce_response parse_announce_response(std::string_view body);
 // port 0 are skipped. Throws tracker_error if the size is not a multiple.
 std::vector<peer_endpoint> parse_compact_peers(std::string_view bytes, bool ipv6);
 
+// The inverse: an IP literal as 4 (IPv4) or 16 (IPv6) raw bytes, then the
+// port with compact_peer. Empty for anything that is not an IP literal.
+std::string ip_bytes(std::string_view ip);
+std::string compact_peer(std::string_view ip, std::uint16_t port);
+
+// Trackers reached with libcurl: http:// and https:// URLs.
+bool is_http_url(std::string_view url);
+
 // Announce URL -> scrape URL (BEP 48 convention), nullopt if it has no "/announce".
 std::optional<std::string> scrape_url(std::string_view announce_url);
 

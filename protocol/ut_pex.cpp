@@ -1,11 +1,8 @@
 #include "protocol/ut_pex.hpp"
 
-#include <arpa/inet.h>
-
 #include <algorithm>
 
 #include "protocol/bencode.hpp"
-#include "protocol/wire.hpp"
 
 namespace actorrent::ut_pex {
 
@@ -14,29 +11,15 @@ using ext::extension_error;
 
 namespace {
 
-// Appends the compact form of `p` to v4 or v6; false for a host name.
-bool append_compact(const peer_endpoint& p, std::string& v4, std::string& v6) {
-  unsigned char addr[16];
-  if (inet_pton(AF_INET, p.ip.c_str(), addr) == 1) {
-    v4.append(reinterpret_cast<const char*>(addr), 4);
-    wire::append_u16(v4, p.port);
-    return true;
-  }
-  if (inet_pton(AF_INET6, p.ip.c_str(), addr) == 1) {
-    v6.append(reinterpret_cast<const char*>(addr), 16);
-    wire::append_u16(v6, p.port);
-    return true;
-  }
-  return false;
-}
-
 void encode_list(bc::value::dict& d, const std::vector<peer_endpoint>& peers, const char* key4, const char* key6,
                  bool flags) {
   std::string v4, v6;
   std::size_t n = 0;
   for (const auto& p : peers) {
     if (n == max_per_message) break;
-    n += append_compact(p, v4, v6) ? 1 : 0;
+    const std::string compact = compact_peer(p.ip, p.port); // empty for a host name
+    (compact.size() == 6 ? v4 : v6) += compact;
+    n += compact.empty() ? 0 : 1;
   }
   d[key4] = v4;
   d[key6] = v6;

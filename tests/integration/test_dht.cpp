@@ -18,18 +18,6 @@ using test::run_actorrent;
 
 namespace {
 
-nlohmann::json fixture(const std::string& script, const std::vector<std::string>& args) {
-  std::vector<std::string> argv{ACTORRENT_PYTHON, std::string(ACTORRENT_FIXTURES) + "/" + script};
-  argv.insert(argv.end(), args.begin(), args.end());
-  const auto r = test::run_process(argv);
-  BOOST_TEST_INFO(r.err);
-  BOOST_REQUIRE(r.exit_code == 0);
-  // The last line is the fixture's JSON report.
-  std::string out = r.out;
-  while (!out.empty() && out.back() == '\n') out.pop_back();
-  return nlohmann::json::parse(out.substr(out.rfind('\n') == std::string::npos ? 0 : out.rfind('\n') + 1));
-}
-
 // A seeding actorrent with its DHT node on a known port; returns once complete.
 std::unique_ptr<test::child_process> dht_seeder(const test::swarm& s, std::uint16_t port, const std::string& bootstrap) {
   auto p = std::make_unique<test::child_process>(std::vector<std::string>{
@@ -54,7 +42,7 @@ BOOST_AUTO_TEST_SUITE(dht)
 
 BOOST_AUTO_TEST_CASE(bare_magnet_finds_a_seeder_that_only_announced_to_the_dht) {
   test::swarm s("--size-kib 8192 --seeders 0");
-  const auto swarm = fixture("swarm.py", {"dht-swarm", s.work(), "--nodes", "4", "--seed"});
+  const auto swarm = test::run_fixture("swarm.py", {"dht-swarm", s.work(), "--nodes", "4", "--seed"});
   const std::string bootstrap = swarm["bootstrap"];
   const auto dir = s.new_download_dir("dl");
   // No tracker, no x.pe: the info-hash alone.
@@ -72,7 +60,7 @@ BOOST_AUTO_TEST_CASE(bare_magnet_finds_a_seeder_that_only_announced_to_the_dht) 
   BOOST_TEST(::stat((dir + "/.actorrent/dht.dat").c_str(), &st) == 0);
   BOOST_TEST(st.st_size >= 65);
   // libtorrent on the same swarm, the same way, for comparison (printed, not asserted).
-  const auto lt = fixture("swarm.py", {"leech-libtorrent", s.work(), s.new_download_dir("lt"), "--timeout", "60",
+  const auto lt = test::run_fixture("swarm.py", {"leech-libtorrent", s.work(), s.new_download_dir("lt"), "--timeout", "60",
                                        "--dht", bootstrap});
   BOOST_TEST_MESSAGE("bare magnet over the DHT, 8 MiB: actorrent metadata after " << metadata_s
                      << " s, process done (complete, saved, exited) after " << wall_s << " s; libtorrent metadata after "
@@ -81,12 +69,12 @@ BOOST_AUTO_TEST_CASE(bare_magnet_finds_a_seeder_that_only_announced_to_the_dht) 
 
 BOOST_AUTO_TEST_CASE(libtorrent_finds_an_actorrent_seeder_through_the_dht) {
   test::swarm s("--size-kib 8192 --seeders 0");
-  const auto swarm = fixture("swarm.py", {"dht-swarm", s.work(), "--nodes", "4"});
+  const auto swarm = test::run_fixture("swarm.py", {"dht-swarm", s.work(), "--nodes", "4"});
   const auto port = test::free_port();
   auto seeder = dht_seeder(s, port, swarm["bootstrap"]);
   std::this_thread::sleep_for(2s); // its get_peers lookup, then the announce to the closest nodes
   const auto dir = s.new_download_dir("lt");
-  const auto lt = fixture("swarm.py", {"leech-libtorrent", s.work(), dir, "--timeout", "60", "--dht", swarm["bootstrap"]});
+  const auto lt = test::run_fixture("swarm.py", {"leech-libtorrent", s.work(), dir, "--timeout", "60", "--dht", swarm["bootstrap"]});
   BOOST_TEST(s.verify(dir));
   test::stop_seeder(*seeder);
 }
@@ -95,7 +83,7 @@ BOOST_AUTO_TEST_CASE(nodes_are_learnt_from_peers_port_messages_and_kept_for_the_
   // The only bootstrap node never answers; the libtorrent seeder (a DHT node
   // too) is reached through x.pe. Its BEP 5 PORT message is how our node learns it.
   test::swarm s("--size-kib 1024 --seeders 0");
-  const auto swarm = fixture("swarm.py", {"dht-swarm", s.work(), "--nodes", "1", "--seed"});
+  const auto swarm = test::run_fixture("swarm.py", {"dht-swarm", s.work(), "--nodes", "1", "--seed"});
   const auto dir = s.new_download_dir("dl");
   const auto r = run_actorrent({"magnet:?xt=urn:btih:" + s.info_hash() + "&x.pe=" + swarm["seed"].get<std::string>(),
                                 "-d", dir, "-p", "0", "-v", "--dht-bootstrap", "127.0.0.1:1"});
@@ -119,7 +107,7 @@ BOOST_AUTO_TEST_CASE(raw_krpc_queries_get_correct_answers) {
   test::swarm s("--size-kib 1024 --seeders 0");
   const auto port = test::free_port();
   auto seeder = dht_seeder(s, port, "127.0.0.1:1"); // a bootstrap node that never answers
-  const auto j = fixture("krpc_probe.py", {std::to_string(port), "queries"});
+  const auto j = test::run_fixture("krpc_probe.py", {std::to_string(port), "queries"});
   BOOST_TEST_INFO(j.dump());
   BOOST_TEST(j["ping"]["y"] == "r");
   BOOST_TEST(j["ping"]["t"] == "p1");
@@ -146,7 +134,7 @@ BOOST_AUTO_TEST_CASE(krpc_flood_is_rate_limited_and_the_node_stays_up) {
   test::swarm s("--size-kib 1024 --seeders 0");
   const auto port = test::free_port();
   auto seeder = dht_seeder(s, port, "127.0.0.1:1");
-  const auto j = fixture("krpc_probe.py", {std::to_string(port), "flood", "5000"});
+  const auto j = test::run_fixture("krpc_probe.py", {std::to_string(port), "flood", "5000"});
   BOOST_TEST_INFO(j.dump());
   // 50 packets a second from one IP: the burst was sent in well under a second.
   const double seconds = j["send_seconds"].get<double>() + 1.5;
@@ -154,7 +142,7 @@ BOOST_AUTO_TEST_CASE(krpc_flood_is_rate_limited_and_the_node_stays_up) {
   BOOST_TEST(j["answered"].get<int>() > 0);
   BOOST_TEST(j["other_ip_answered"] == true);
   // Still seeding, still answering.
-  BOOST_TEST(fixture("krpc_probe.py", {std::to_string(port), "queries"})["ping"]["y"] == "r");
+  BOOST_TEST(test::run_fixture("krpc_probe.py", {std::to_string(port), "queries"})["ping"]["y"] == "r");
   test::stop_seeder(*seeder);
 }
 

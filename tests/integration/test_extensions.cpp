@@ -20,21 +20,9 @@ using test::run_actorrent;
 namespace {
 
 nlohmann::json probe(const test::swarm& s, std::uint16_t port, const std::string& mode) {
-  const auto r = test::run_process({ACTORRENT_PYTHON, std::string(ACTORRENT_FIXTURES) + "/wire_probe.py", s.torrent(),
-                                    std::to_string(port), mode});
-  BOOST_TEST_INFO(r.err);
-  BOOST_REQUIRE(r.exit_code == 0);
-  return nlohmann::json::parse(r.out);
+  return test::run_fixture("wire_probe.py", {s.torrent(), std::to_string(port), mode});
 }
 
-nlohmann::json swarm_command(const test::swarm& s, const std::vector<std::string>& args) {
-  std::vector<std::string> argv{ACTORRENT_PYTHON, std::string(ACTORRENT_FIXTURES) + "/swarm.py"};
-  argv.insert(argv.end(), args.begin(), args.end());
-  const auto r = test::run_process(argv);
-  BOOST_TEST_INFO(r.err);
-  BOOST_REQUIRE(r.exit_code == 0);
-  return nlohmann::json::parse(r.out.substr(r.out.rfind('{')));
-}
 
 // A hex info-hash in base32 (RFC 4648), the other form magnet links use.
 std::string base32_of_hex(const std::string& hex) {
@@ -64,7 +52,7 @@ BOOST_AUTO_TEST_CASE(libtorrent_gets_metadata_and_data_from_an_actorrent_seeder_
   const auto dir = s.new_download_dir("lt");
   // The magnet names only the info-hash and our seeder: libtorrent must get the
   // info dictionary from us (BEP 9), then every piece.
-  const auto j = swarm_command(s, {"leech-libtorrent", s.work(), dir, "--timeout", "60", "--magnet-peer",
+  const auto j = test::run_fixture("swarm.py", {"leech-libtorrent", s.work(), dir, "--timeout", "60", "--magnet-peer",
                                    "127.0.0.1:" + std::to_string(port)});
   BOOST_TEST(j["metadata_seconds"].get<double>() < 30.0);
   BOOST_TEST(s.verify(dir));
@@ -127,7 +115,7 @@ BOOST_AUTO_TEST_CASE(learns_a_seeder_through_libtorrent_pex) {
   // mode, so it stays so); A is connected to the seeder B, which no tracker
   // knows. Finishing at all means B was found, and only A's ut_pex names it.
   test::swarm s("--size-kib 8192 --seeders 0");
-  const auto pair = swarm_command(s, {"pex-pair", s.work()});
+  const auto pair = test::run_fixture("swarm.py", {"pex-pair", s.work()});
   const auto dir = s.new_download_dir("dl");
   const auto r = run_actorrent({s.torrent(), "-d", dir, "-p", "0", "-v"}, 90s);
   BOOST_TEST_INFO(r.err);
@@ -208,7 +196,7 @@ BOOST_AUTO_TEST_CASE(ipv6_peers_from_peers6_and_from_a_udp_tracker_on_ipv6) {
   // IPv4-only) that names it in 'peers6' over HTTP, and in 18-byte entries over
   // UDP on [::1]. Metadata and data both come over IPv6.
   test::swarm s("--size-kib 4096 --seeders 0");
-  const auto seed = swarm_command(s, {"seed-libtorrent", s.work(), s.source_dir(), "--ipv6"});
+  const auto seed = test::run_fixture("swarm.py", {"seed-libtorrent", s.work(), s.source_dir(), "--ipv6"});
   const int seed_port = seed["port"];
   const auto tracker_port = test::free_port();
   const std::string ready = s.work() + "/peers6.ready";
@@ -244,7 +232,7 @@ BOOST_AUTO_TEST_CASE(libtorrent_on_ipv6_downloads_from_an_actorrent_seeder) {
   const auto port = test::free_port();
   auto seeder = test::start_seeder(s, port);
   const auto dir = s.new_download_dir("lt");
-  swarm_command(s, {"leech-libtorrent", s.work(), dir, "--timeout", "60", "--ipv6", "--magnet-peer",
+  test::run_fixture("swarm.py", {"leech-libtorrent", s.work(), dir, "--timeout", "60", "--ipv6", "--magnet-peer",
                     "[::1]:" + std::to_string(port)});
   BOOST_TEST(s.verify(dir));
   test::stop_seeder(*seeder);

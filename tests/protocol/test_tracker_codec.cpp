@@ -173,4 +173,18 @@ BOOST_AUTO_TEST_CASE(scrape_reply_counts_and_refusals) {
     BOOST_CHECK_THROW(parse_scrape_response(bad, h), tracker_error);
 }
 
+BOOST_AUTO_TEST_CASE(compact_peers_from_ip_literals) {
+  BOOST_TEST(compact_peer("127.0.0.1", 6881) == bytes({127, 0, 0, 1, 0x1a, 0xe1}));
+  BOOST_TEST(compact_peer("::1", 1).size() == 18u);
+  BOOST_TEST(compact_peer("tracker.example", 1).empty());
+  BOOST_TEST(ip_bytes("10.0.0.2") == bytes({10, 0, 0, 2}));
+  const auto back = parse_compact_peers(compact_peer("::1", 7) + compact_peer("::2", 8), true);
+  BOOST_REQUIRE(back.size() == 2u);
+  BOOST_TEST(back[1].ip == "::2");
+  BOOST_TEST(is_http_url("http://a/announce"));
+  BOOST_TEST(is_http_url("https://a/announce"));
+  BOOST_TEST(!is_http_url("udp://a:1"));
+  BOOST_TEST(!is_http_url("httpx://a"));
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/support/child_process.hpp"
+#include "tests/support/process.hpp"
 #include "tests/support/swarm.hpp"
 
 namespace actorrent::test {
@@ -80,6 +81,20 @@ inline run_result run_actorrent(const std::vector<std::string>& args, std::chron
   r.peak_rss_kib = std::max(r.peak_rss_kib, p.peak_rss_kib());
   r.err = p.stderr_text();
   return r;
+}
+
+// Runs a Python fixture, tests/fixtures/SCRIPT ARGS..., that must succeed and
+// report as JSON on its last line of output.
+inline nlohmann::json run_fixture(const std::string& script, const std::vector<std::string>& args) {
+  std::vector<std::string> argv{ACTORRENT_PYTHON, std::string(ACTORRENT_FIXTURES) + "/" + script};
+  argv.insert(argv.end(), args.begin(), args.end());
+  const auto r = run_process(argv);
+  BOOST_TEST_INFO(r.err);
+  BOOST_REQUIRE(r.exit_code == 0);
+  std::string out = r.out;
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  const auto last = out.rfind('\n');
+  return nlohmann::json::parse(last == std::string::npos ? out : out.substr(last + 1));
 }
 
 inline std::uint16_t free_port() {
