@@ -22,7 +22,6 @@ namespace actorrent {
 namespace {
 
 constexpr std::int64_t default_interval = 1800;
-constexpr std::int64_t shortest_interval = 30; // a tracker asking for less is ignored
 
 struct tracker_state {
   context_ptr ctx;
@@ -129,9 +128,7 @@ std::int64_t announce(self_ptr self, announce_event event, const transfer_totals
       st.tiers.answered(t, i);
       caf::anon_send(st.session, msg::tracker_atom::value, std::move(news));
       st.failures_in_a_row = 0;
-      std::int64_t interval = r.interval.value_or(default_interval);
-      if (r.min_interval) interval = std::max(interval, *r.min_interval);
-      return std::max(interval, shortest_interval);
+      return next_announce_seconds(r);
     }
   }
   // Every tracker failed: tell the user, retry with backoff (15 s, 30 s, ... 30 min).

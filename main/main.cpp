@@ -3,6 +3,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cmath>
+#include <cstdlib>
 #include <cstring>
 
 #include <CLI/CLI.hpp>
@@ -30,6 +32,17 @@ Examples:
   actorrent -torrent file.torrent -dir out     the Go original's flag spellings work too
 
 Exit codes: 0 complete, 1 runtime error, 2 bad usage or bad torrent, 130/143 interrupted.)";
+
+// CLI::Range lets NaN through (every comparison with it is false): numbers
+// given as text must be finite first.
+const CLI::Validator finite_number(
+    [](std::string& text) {
+      char* end = nullptr;
+      const double v = std::strtod(text.c_str(), &end);
+      if (end == text.c_str() || *end != '\0' || !std::isfinite(v)) return "'" + text + "' is not a finite number";
+      return std::string();
+    },
+    "FINITE");
 
 // The Go original used single-dash long flags; CLI11 wants two dashes.
 std::vector<std::string> translate_go_flags(int argc, char** argv) {
@@ -102,7 +115,7 @@ int main(int argc, char** argv) {
   bool no_seed = false;
   app.add_flag("--no-seed", no_seed, "exit as soon as the download is complete");
   app.add_option("--seed-ratio", eo.seed_ratio, "stop seeding once uploaded/size reaches this (0: never)")
-      ->check(CLI::Range(0.0, 1000.0));
+      ->check(finite_number)->check(CLI::Range(0.0, 1000.0));
   unsigned seed_minutes = 0;
   app.add_option("--seed-time", seed_minutes, "stop seeding after this many minutes (0: never)");
   app.add_option("--upload-slots", eo.upload_slots, "peers we upload to at once, plus one optimistic")
@@ -126,7 +139,7 @@ int main(int argc, char** argv) {
   app.add_flag("--insecure", eo.insecure_tls, "do not verify HTTPS trackers' certificates");
   double udp_timeout_s = 15;
   app.add_option("--udp-tracker-timeout", udp_timeout_s, "seconds to wait for a UDP tracker before resending (doubles each time)")
-      ->capture_default_str()->check(CLI::Range(0.05, 3840.0));
+      ->capture_default_str()->check(finite_number)->check(CLI::Range(0.05, 3840.0));
   app.add_option("--udp-tracker-tries", eo.udp_tracker_attempts, "sends to a silent UDP tracker before the next one is tried")
       ->capture_default_str()->check(CLI::Range(1, 9));
   std::vector<std::string> fault_specs;

@@ -105,9 +105,17 @@ std::vector<std::string> parse_path(const bc::value& file, std::size_t index) {
   return out;
 }
 
-bool has_pad_attr(const bc::value& file) {
+// BEP 47 'attr': letters p (pad), l (symlink), x (executable), h (hidden); others ignored.
+bool has_attr(const bc::value& file, char letter) {
   const bc::value* a = file.find("attr");
-  return a != nullptr && a->is_string() && a->as_string().find('p') != std::string::npos;
+  return a != nullptr && a->is_string() && a->as_string().find(letter) != std::string::npos;
+}
+
+// Trackers' and web seeds' URLs as people paste them: surrounding blanks dropped.
+std::string trimmed(const std::string& s) {
+  const auto first = s.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) return {};
+  return s.substr(first, s.find_last_not_of(" \t\r\n") - first + 1);
 }
 
 std::int64_t checked_length(const bc::value& v, const std::string& where) {
@@ -147,15 +155,34 @@ void parse_files(const bc::value& info, metainfo& m) {
   for (const auto& entry : files->as_list()) {
     const std::string where = "file #" + std::to_string(index + 1);
     if (!entry.is_dict()) fail(where + " is not a dictionary");
-    const bc::value* len = entry.find("length");
-    if (len == nullptr) fail(where + " has no 'length'");
-    if (!len->is_integer()) fail(where + " 'length' is not an integer");
     torrent_file f;
+    f.pad = has_attr(entry, 'p');
+    f.symlink = has_attr(entry, 'l');
+    f.executable = has_attr(entry, 'x');
+    f.hidden = has_attr(entry, 'h');
+    const bc::value* len = entry.find("length");
+    // BEP 47: a symlink's length is meaningless (and may be absent); it holds no payload.
+    if (len == nullptr && !f.symlink) fail(where + " has no 'length'");
+    if (len != nullptr && !len->is_integer()) fail(where + " 'length' is not an integer");
     f.path.push_back(m.name);
-    for (auto& c : parse_path(entry, index)) f.path.push_back(std::move(c));
-    f.length = checked_length(*len, where);
+    if (f.pad && utf8_or_plain(entry, "path") == nullptr) {
+      // Pad files need no name (libtorrent takes them without): give one that cannot clash.
+      f.path.push_back(".pad");
+      f.path.push_back(std::to_string(index));
+    } else {
+      for (auto& c : parse_path(entry, index)) f.path.push_back(std::move(c));
+    }
+    if (f.symlink) {
+      if (const bc::value* target = entry.find("symlink path"); target != nullptr && target->is_list())
+        for (const auto& c : target->as_list()) {
+          if (!c.is_string()) fail(where + " has a symlink path component that is not a string");
+          check_component(c.as_string(), where + "'s symlink path");
+          f.symlink_target.push_back(c.as_string());
+        }
+    } else {
+      f.length = checked_length(*len, where);
+    }
     f.offset = m.total_size;
-    f.pad = has_pad_attr(entry);
     add_size(m.total_size, f.length);
     // Two files at one path, or a file where another needs a directory, would
     // overwrite each other's data.
@@ -216,20 +243,20 @@ void parse_trackers(const bc::value& root, metainfo& m) {
       if (!tier.is_list()) continue;
       std::vector<std::string> urls;
       for (const auto& url : tier.as_list())
-        if (url.is_string() && !url.as_string().empty()) urls.push_back(url.as_string());
+        if (url.is_string() && !trimmed(url.as_string()).empty()) urls.push_back(trimmed(url.as_string()));
       if (!urls.empty()) m.tracker_tiers.push_back(std::move(urls));
     }
   }
   // BEP 12: announce-list, when present, replaces announce.
   if (m.tracker_tiers.empty()) {
-    std::string announce = optional_text(root, "announce");
+    std::string announce = trimmed(optional_text(root, "announce"));
     if (!announce.empty()) m.tracker_tiers.push_back({std::move(announce)});
   }
   if (const bc::value* ws = root.find("url-list")) {
-    if (ws->is_string() && !ws->as_string().empty()) m.web_seeds.push_back(ws->as_string());
+    if (ws->is_string() && !trimmed(ws->as_string()).empty()) m.web_seeds.push_back(trimmed(ws->as_string()));
     if (ws->is_list())
       for (const auto& url : ws->as_list())
-        if (url.is_string() && !url.as_string().empty()) m.web_seeds.push_back(url.as_string());
+        if (url.is_string() && !trimmed(url.as_string()).empty()) m.web_seeds.push_back(trimmed(url.as_string()));
   }
 }
 
@@ -262,6 +289,10 @@ metainfo parse_info_dict(std::string_view info_bytes) {
 
 metainfo parse_metainfo(std::string_view bytes) {
   if (static_cast<std::int64_t>(bytes.size()) > max_torrent_file_size) fail("file over 64 MiB");
+  // Editors and downloads leave a newline (or CR LF) after the dictionary;
+  // libtorrent loads such files, so do we. Any other trailing byte is an error.
+  while (!bytes.empty() && (bytes.back() == '\n' || bytes.back() == '\r' || bytes.back() == ' ' || bytes.back() == '\t'))
+    bytes.remove_suffix(1);
   if (bytes.empty()) fail("empty file");
   bc::value root = decode_torrent(bytes);
   if (!root.is_dict()) fail("top level is not a dictionary");

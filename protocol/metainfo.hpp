@@ -1,6 +1,6 @@
 #pragma once
 // .torrent files (BEP 3, with BEP 12 announce-list, BEP 19 url-list, BEP 27
-// private and BEP 47 pad files). Parsing validates everything a download
+// private and BEP 47 file attributes: pad files, symlinks, executables). Parsing validates everything a download
 // relies on; a torrent whose paths could escape the download directory is
 // refused outright rather than "sanitised".
 #include <cstdint>
@@ -25,6 +25,13 @@ struct torrent_file {
   std::int64_t length = 0;
   std::int64_t offset = 0; // where the file starts in the concatenated payload
   bool pad = false;        // BEP 47 padding: never written to disk
+  // BEP 47 attributes: a symlink holds no data (length 0); its target is a
+  // path below the torrent's root folder (empty: a link to nowhere, not made).
+  bool symlink = false;
+  std::vector<std::string> symlink_target;
+  bool executable = false;
+  bool hidden = false;
+  bool holds_data() const { return !pad && !symlink; } // a file of ours on disk
   std::string path_string() const; // components joined with '/'
 };
 

@@ -74,7 +74,7 @@ bitfield trusted_pieces(const resume_data& r, const metainfo& m, const std::vect
   bitfield out = r.have;
   const file_map fm = m.make_file_map();
   for (std::size_t i = 0; i < m.files.size(); ++i) {
-    if (m.files[i].pad) continue;
+    if (!m.files[i].holds_data()) continue;
     const bool same = i < now.size() && i < r.files.size() && now[i] == r.files[i] && now[i].size == m.files[i].length;
     if (same) continue;
     const auto span = fm.pieces_of_file(i);

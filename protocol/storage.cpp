@@ -60,18 +60,10 @@ int storage::open_root(bool create) const {
   return fd;
 }
 
-int storage::fd_for(std::size_t file, bool create) {
-  last_use_[file] = ++use_clock_;
-  if (fds_[file] >= 0) return fds_[file];
-  if (open_count_ >= max_open_) {
-    // Close the least recently used descriptor.
-    std::size_t victim = fds_.size();
-    for (std::size_t i = 0; i < fds_.size(); ++i)
-      if (fds_[i] >= 0 && (victim == fds_.size() || last_use_[i] < last_use_[victim])) victim = i;
-    close_file(victim);
-  }
-  // Walk down the tree: each directory opened with O_NOFOLLOW, so no
-  // component may be a symlink, even one planted after the torrent started.
+// Walks down the tree to a file's folder: each directory opened with
+// O_NOFOLLOW, so no component may be a symlink, even one planted after the
+// torrent started.
+int storage::open_parent(std::size_t file, bool create) const {
   fd_guard dir{open_root(create)};
   const auto& path = files_[file].path;
   for (std::size_t i = 0; i + 1 < path.size(); ++i) {
@@ -82,8 +74,44 @@ int storage::fd_for(std::size_t file, bool create) {
     ::close(dir.fd);
     dir.fd = next;
   }
+  const int out = dir.fd;
+  dir.fd = -1;
+  return out;
+}
+
+// BEP 47 symlink: a relative link from the file's folder to its target below
+// the torrent's root folder. Target components are checked like paths (no
+// "..", no '/'), and the link climbs only as many folders as it sits below
+// that root, so it can never point outside the download.
+void storage::make_symlink(std::size_t file) {
+  const auto& f = files_[file];
+  if (f.symlink_target.empty()) return; // a link to nowhere: nothing to make
+  std::string target;
+  for (std::size_t i = 2; i < f.path.size(); ++i) target += "../"; // path[0] is the torrent's root folder
+  for (std::size_t i = 0; i < f.symlink_target.size(); ++i) target += (i ? "/" : "") + f.symlink_target[i];
+  fd_guard dir{open_parent(file, true)};
+  if (::symlinkat(target.c_str(), dir.fd, f.path.back().c_str()) == 0) return;
+  const int code = errno;
+  char existing[PATH_MAX];
+  const auto n = ::readlinkat(dir.fd, f.path.back().c_str(), existing, sizeof existing);
+  if (code == EEXIST && n >= 0 && std::string_view(existing, static_cast<std::size_t>(n)) == target) return; // made by an earlier run
+  fail("cannot make the symlink '" + display_path(file) + "'", code);
+}
+
+int storage::fd_for(std::size_t file, bool create) {
+  last_use_[file] = ++use_clock_;
+  if (fds_[file] >= 0) return fds_[file];
+  if (open_count_ >= max_open_) {
+    // Close the least recently used descriptor.
+    std::size_t victim = fds_.size();
+    for (std::size_t i = 0; i < fds_.size(); ++i)
+      if (fds_[i] >= 0 && (victim == fds_.size() || last_use_[i] < last_use_[victim])) victim = i;
+    close_file(victim);
+  }
+  fd_guard dir{open_parent(file, create)};
+  const auto& path = files_[file].path;
   const int flags = O_RDWR | O_NOFOLLOW | O_CLOEXEC | (create ? O_CREAT : 0);
-  const int fd = ::openat(dir.fd, path.back().c_str(), flags, 0644);
+  const int fd = ::openat(dir.fd, path.back().c_str(), flags, files_[file].executable ? 0755 : 0644);
   if (fd < 0) fail("cannot open '" + display_path(file) + "'", errno);
   struct stat st{};
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -107,7 +135,8 @@ void storage::close_file(std::size_t file) {
 
 void storage::create_files() {
   for (std::size_t i = 0; i < files_.size(); ++i) {
-    if (files_[i].pad) continue;
+    if (files_[i].symlink) make_symlink(i);
+    if (!files_[i].holds_data()) continue;
     const int fd = fd_for(i, true);
     struct stat st{};
     if (::fstat(fd, &st) != 0) fail("cannot stat '" + display_path(i) + "'", errno);
@@ -226,7 +255,7 @@ std::vector<int> storage::take_dirty_descriptors() {
 std::vector<file_stamp> storage::stamps() const {
   std::vector<file_stamp> out(files_.size());
   for (std::size_t i = 0; i < files_.size(); ++i) {
-    if (files_[i].pad) continue;
+    if (!files_[i].holds_data()) continue;
     struct stat st{};
     const std::string p = display_path(i);
     if (::lstat(p.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;

@@ -4,7 +4,8 @@
 // Every path is resolved with openat() one component at a time and
 // O_NOFOLLOW, so a symlink planted inside the download directory cannot send
 // a write elsewhere. Files are created sparse at their full size. BEP 47 pad
-// files never touch the disk (they read as zeros). File descriptors are
+// files never touch the disk (they read as zeros); BEP 47 symlinks are made
+// relative and only to targets inside the torrent's folder. File descriptors are
 // opened on demand and capped, so torrents with many files work.
 #include <cstdint>
 #include <stdexcept>
@@ -69,6 +70,8 @@ private:
   int fd_for(std::size_t file, bool create);
   void close_file(std::size_t file);
   int open_root(bool create) const;
+  int open_parent(std::size_t file, bool create) const;
+  void make_symlink(std::size_t file);
   std::string display_path(std::size_t file) const;
 
   std::string root_;

@@ -1,5 +1,7 @@
 #include "protocol/tracker_codec.hpp"
 
+#include <algorithm>
+
 #include <arpa/inet.h>
 
 #include "protocol/bencode.hpp"
@@ -151,6 +153,13 @@ std::vector<peer_endpoint> parse_peer_dicts(const bc::value::list& list) {
 }
 
 } // namespace
+
+std::int64_t next_announce_seconds(const announce_response& r) {
+  constexpr std::int64_t shortest = 30, longest = 4 * 3600, usual = 1800;
+  std::int64_t interval = r.interval.value_or(usual);
+  if (r.min_interval) interval = std::max(interval, *r.min_interval);
+  return std::clamp(interval, shortest, longest);
+}
 
 announce_response parse_announce_response(std::string_view body) {
   bc::value root;

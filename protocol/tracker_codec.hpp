@@ -53,6 +53,11 @@ struct announce_response {
   std::vector<peer_endpoint> peers;         // IPv4 and IPv6 together
 };
 
+// Seconds until the next regular announce: the tracker's interval (1800 if
+// absent), at least its min interval, clamped to [30 s, 4 h] so a tracker can
+// neither make us hammer it nor, with a huge value, overflow the timer.
+std::int64_t next_announce_seconds(const announce_response& r);
+
 // Percent-encodes everything but RFC 3986 unreserved characters.
 std::string url_encode(std::string_view bytes);
 

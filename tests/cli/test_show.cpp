@@ -138,6 +138,9 @@ BOOST_AUTO_TEST_CASE(bad_torrents_and_flags_exit_2_with_one_line) {
       {binary, good.path, "--quiet", "--verbose"},
       {binary, good.path, "--ca-file", "/nonexistent.pem"},
       {binary, good.path, "--torrent", good.path},          // two torrents
+      {binary, good.path, "--seed-ratio", "nan"},           // NaN passes every range check
+      {binary, good.path, "--udp-tracker-timeout", "nan"},
+      {binary, good.path, "--seed-ratio", "inf"},
   };
   for (const auto& args : cases) {
     const auto r = run_process(args);

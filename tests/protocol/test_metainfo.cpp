@@ -111,6 +111,66 @@ BOOST_AUTO_TEST_CASE(pad_files_are_marked) {
   BOOST_TEST(m.files[2].offset == 16384);
 }
 
+// BEP 47 as libtorrent reads it: a symlink's length is not payload (every
+// later offset would be wrong), and it may be absent.
+BOOST_AUTO_TEST_CASE(symlink_entries_hold_no_payload) {
+  value info = test::make_info("set", {{{"a"}, 10}, {{"sub", "link"}, 0}, {{"b"}, 10}});
+  auto& link = info.as_dict()["files"].as_list()[1].as_dict();
+  link["attr"] = "lx";
+  link["length"] = 20000;
+  link["symlink path"] = value::list{value("a")};
+  metainfo m = parse_metainfo(bencode::encode(test::make_torrent(info)));
+  BOOST_TEST(m.total_size == 20);
+  BOOST_TEST(m.files[1].symlink);
+  BOOST_TEST(m.files[1].executable);
+  BOOST_TEST(!m.files[1].holds_data());
+  BOOST_TEST(m.files[1].length == 0);
+  BOOST_TEST(m.files[1].symlink_target == std::vector<std::string>{"a"});
+  BOOST_TEST(m.files[2].offset == 10);
+  link.erase("length");
+  m = parse_metainfo(bencode::encode(test::make_torrent(info)));
+  BOOST_TEST(m.files[1].symlink);
+  BOOST_TEST(m.total_size == 20);
+  // A target may not climb out of the torrent's folder.
+  link["symlink path"] = value::list{value(".."), value("etc")};
+  BOOST_CHECK_THROW(parse_metainfo(bencode::encode(test::make_torrent(info))), metainfo_error);
+  // Without the 'l' attribute a missing length is still an error.
+  link.erase("attr");
+  BOOST_CHECK_THROW(parse_metainfo(bencode::encode(test::make_torrent(info))), metainfo_error);
+}
+
+BOOST_AUTO_TEST_CASE(pad_files_may_have_no_path) {
+  value info = test::make_info("set", {{{"a"}, 10}, {{".pad", "x"}, 16374}, {{"b"}, 10}});
+  auto& pad = info.as_dict()["files"].as_list()[1].as_dict();
+  pad["attr"] = "p";
+  pad.erase("path");
+  const metainfo m = parse_metainfo(bencode::encode(test::make_torrent(info)));
+  BOOST_TEST(m.files[1].pad);
+  BOOST_TEST(m.files[1].path_string() == "set/.pad/1");
+  BOOST_TEST(m.files[2].offset == 16384);
+  pad.erase("attr"); // an ordinary file needs its path
+  BOOST_CHECK_THROW(parse_metainfo(bencode::encode(test::make_torrent(info))), metainfo_error);
+}
+
+BOOST_AUTO_TEST_CASE(a_trailing_newline_is_accepted_other_trailing_bytes_are_not) {
+  const std::string t = test::single_file_torrent();
+  BOOST_TEST(parse_metainfo(t + "\n").total_size == 100000);
+  BOOST_TEST(parse_metainfo(t + "\r\n").total_size == 100000);
+  BOOST_TEST(to_hex(parse_metainfo(t + "\n").info_hash) == to_hex(parse_metainfo(t).info_hash));
+  BOOST_CHECK_THROW(parse_metainfo(t + "x"), metainfo_error);
+  BOOST_CHECK_THROW(parse_metainfo("\n\n"), metainfo_error);
+}
+
+BOOST_AUTO_TEST_CASE(tracker_urls_lose_surrounding_blanks) {
+  value root = test::make_torrent(test::make_info("x", {{{}, 50000}}, 16384, false), "  http://t1/announce\n");
+  BOOST_TEST(parse_metainfo(bencode::encode(root)).trackers() == std::vector<std::string>{"http://t1/announce"});
+  root.as_dict()["announce-list"] = value::list{value::list{value(" udp://t2:80 "), value("\t")}};
+  root.as_dict()["url-list"] = value(" http://ws/ ");
+  const metainfo m = parse_metainfo(bencode::encode(root));
+  BOOST_TEST(m.trackers() == std::vector<std::string>{"udp://t2:80"});
+  BOOST_TEST(m.web_seeds == std::vector<std::string>{"http://ws/"});
+}
+
 BOOST_AUTO_TEST_CASE(parse_info_dict_alone) {
   const std::string info = bencode::encode(test::make_info("x", {{{}, 50000}}, 16384, false));
   const metainfo m = parse_info_dict(info);

@@ -44,6 +44,39 @@ void files_hold(const std::string& root, const std::string& payload) {
 
 BOOST_AUTO_TEST_SUITE(storage_suite)
 
+// BEP 47: a symlink is made relative, pointing inside the torrent's folder;
+// pad files are never created; an executable is created 0755.
+BOOST_AUTO_TEST_CASE(symlinks_pads_and_executables_on_disk) {
+  bencode::value info = test::make_info("set", {{{"a"}, 10}, {{"sub", "deeper", "link"}, 0}, {{"pad"}, 16374}, {{"b"}, 10}});
+  auto& files = info.as_dict()["files"].as_list();
+  files[1].as_dict()["attr"] = "l";
+  files[1].as_dict()["symlink path"] = bencode::value::list{bencode::value("a")};
+  files[2].as_dict()["attr"] = "p";
+  files[3].as_dict()["attr"] = "x";
+  const metainfo m = parse_metainfo(bencode::encode(test::make_torrent(info)));
+  test::temp_dir dir;
+  {
+    storage st(dir.path, m);
+    st.create_files();
+    st.create_files(); // a second run finds the link it made
+  }
+  char target[256] = {};
+  BOOST_TEST(::readlink((dir.path + "/set/sub/deeper/link").c_str(), target, sizeof target - 1) > 0);
+  BOOST_TEST(std::string(target) == "../../a");
+  struct stat st{};
+  BOOST_TEST(::stat((dir.path + "/set/sub/deeper/link").c_str(), &st) == 0); // resolves to set/a
+  BOOST_TEST(st.st_size == 10);
+  BOOST_TEST(::lstat((dir.path + "/set/pad").c_str(), &st) != 0);
+  BOOST_TEST(::stat((dir.path + "/set/b").c_str(), &st) == 0);
+  BOOST_TEST((st.st_mode & 0100) != 0);
+  // Something else already at the link's place is an error, not overwritten.
+  ::unlink((dir.path + "/set/sub/deeper/link").c_str());
+  std::ofstream(dir.path + "/set/sub/deeper/link") << "mine";
+  storage again(dir.path, m);
+  BOOST_CHECK_THROW(again.create_files(), storage_error);
+  BOOST_TEST(read_file(dir.path + "/set/sub/deeper/link") == "mine");
+}
+
 BOOST_AUTO_TEST_CASE(writes_every_piece_to_the_right_files) {
   test::temp_dir dir;
   const metainfo m = odd_multi_file();

@@ -187,4 +187,20 @@ BOOST_AUTO_TEST_CASE(compact_peers_from_ip_literals) {
   BOOST_TEST(!is_http_url("httpx://a"));
 }
 
+
+
+BOOST_AUTO_TEST_CASE(intervals_are_clamped_between_30_seconds_and_4_hours) {
+  announce_response r;
+  BOOST_TEST(next_announce_seconds(r) == 1800);
+  r.interval = 1; // a tracker asking us to hammer it
+  BOOST_TEST(next_announce_seconds(r) == 30);
+  r.min_interval = 600;
+  BOOST_TEST(next_announce_seconds(r) == 600);
+  r.interval = std::int64_t{1} << 62; // would overflow the timer in nanoseconds
+  BOOST_TEST(next_announce_seconds(r) == 4 * 3600);
+  r.interval = 900;
+  r.min_interval = std::int64_t{1} << 62;
+  BOOST_TEST(next_announce_seconds(r) == 4 * 3600);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
