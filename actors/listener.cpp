@@ -1,5 +1,9 @@
 #include "actors/listener.hpp"
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
 #include <spdlog/spdlog.h>
@@ -21,12 +25,14 @@ struct listener_state {
   bitfield have;
   upload_gate_actor upload_gate;
   peer_key next_key = first_incoming_key;
+  bool accepting = true; // the session says whether a slot could be had
   static inline const char* name = "listener";
 };
 
-caf::behavior listener_behavior(caf::io::stateful_broker<listener_state>* self, context_ptr ctx,
+caf::behavior listener_behavior(caf::io::stateful_broker<listener_state>* self, int fd, context_ptr ctx,
                                 scheduler_actor scheduler, disk_actor disk, caf::actor session, bitfield have,
                                 upload_gate_actor upload_gate) {
+  self->add_doorman(caf::io::network::native_socket{fd});
   auto& st = self->state;
   st.ctx = std::move(ctx);
   st.scheduler = std::move(scheduler);
@@ -45,6 +51,10 @@ caf::behavior listener_behavior(caf::io::stateful_broker<listener_state>* self, 
   return {
       [=](caf::io::new_connection_msg& m) {
         auto& s = self->state;
+        if (!s.accepting) { // no slot could be had: closed at once, no actor
+          self->close(m.handle);
+          return;
+        }
         std::string host = self->remote_addr(m.handle);
         if (host.rfind("::ffff:", 0) == 0 && host.find('.') != std::string::npos) host.erase(0, 7); // IPv4 on a dual-stack socket
         const peer_address from{host, self->remote_port(m.handle)};
@@ -58,6 +68,7 @@ caf::behavior listener_behavior(caf::io::stateful_broker<listener_state>* self, 
           caf::anon_send_exit(peer, caf::exit_reason::user_shutdown);
       },
       [=](caf::io::acceptor_closed_msg&) { self->quit(); },
+      [=](msg::listen_atom, bool accepting) { self->state.accepting = accepting; },
       [=](msg::have_atom, const std::vector<std::uint32_t>& pieces) {
         for (auto piece : pieces)
           if (piece < self->state.have.size()) self->state.have.set(piece);
@@ -65,13 +76,50 @@ caf::behavior listener_behavior(caf::io::stateful_broker<listener_state>* self, 
   };
 }
 
+// A listening socket on every address, both stacks where the host has IPv6.
+// Opened here rather than by CAF's spawn_server, which cannot set
+// SO_REUSEADDR: without it a seeder restarted on its port finds the port
+// held by the last run's TIME_WAIT connections.
+int open_listening_socket(std::uint16_t& port) {
+  int fd = ::socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  const bool v6 = fd >= 0;
+  if (!v6) fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  const int on = 1, off = 0;
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+  sockaddr_storage addr{};
+  socklen_t len = 0;
+  if (v6) {
+    ::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
+    auto* a = reinterpret_cast<sockaddr_in6*>(&addr);
+    a->sin6_family = AF_INET6;
+    a->sin6_addr = in6addr_any;
+    a->sin6_port = htons(port);
+    len = sizeof *a;
+  } else {
+    auto* a = reinterpret_cast<sockaddr_in*>(&addr);
+    a->sin_family = AF_INET;
+    a->sin_addr.s_addr = htonl(INADDR_ANY);
+    a->sin_port = htons(port);
+    len = sizeof *a;
+  }
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), len) != 0 || ::listen(fd, SOMAXCONN) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  port = ntohs(v6 ? reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port : reinterpret_cast<sockaddr_in*>(&addr)->sin_port);
+  return fd;
+}
+
 } // namespace
 
 caf::actor spawn_listener(caf::actor_system& sys, std::uint16_t& port, context_ptr ctx, scheduler_actor scheduler,
                           disk_actor disk, caf::actor session, bitfield have, upload_gate_actor upload_gate) {
-  auto res = sys.middleman().spawn_server(listener_behavior, port, std::move(ctx), std::move(scheduler), std::move(disk),
-                                          std::move(session), std::move(have), std::move(upload_gate));
-  return res ? *res : caf::actor{};
+  const int fd = open_listening_socket(port);
+  if (fd < 0) return caf::actor{};
+  return sys.middleman().spawn_broker(listener_behavior, fd, std::move(ctx), std::move(scheduler), std::move(disk),
+                                      std::move(session), std::move(have), std::move(upload_gate));
 }
 
 } // namespace actorrent

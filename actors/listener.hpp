@@ -2,7 +2,9 @@
 // The listening socket. Each accepted connection becomes a peer actor (forked
 // from this broker) and is handed to the session as (join_atom, peer_key,
 // caf::actor, peer_address); the session enforces the connection limit.
-// It also receives (have_atom, uint32_t) so new peers get a current bitfield.
+// It also receives (have_atom, uint32_t) so new peers get a current bitfield,
+// and (listen_atom, bool) from the session: while false, no slot could be had
+// and new connections are closed at once.
 #include <cstdint>
 
 #include <caf/fwd.hpp>

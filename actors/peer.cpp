@@ -34,13 +34,17 @@ using namespace std::chrono_literals;
 
 constexpr auto keep_alive_every = 120s;
 constexpr auto silence_limit = 180s;
-constexpr auto handshake_limit = 20s;
+constexpr auto handshake_limit = 10s; // libtorrent's handshake_timeout: a silent socket costs a slot
 constexpr std::size_t max_unrequested_blocks = 32;
 constexpr std::size_t remembered_cancels = 1024;
 constexpr double pipeline_seconds = 3.0;
 constexpr std::size_t max_queued_requests = 500; // more is a flood: drop the peer
 constexpr std::size_t max_bad_requests = 20;     // requests for blocks it cannot get
 constexpr std::size_t reads_in_flight_max = 8;   // disk reads per peer at once
+// Unsent bytes past which we stop reading blocks for a peer (libtorrent's
+// send_buffer_watermark): a peer that does not read cannot make us buffer
+// its requests in memory; serving resumes as its socket drains.
+constexpr std::int64_t send_watermark = 1 << 20;
 constexpr auto snub_after = 60s;
 constexpr std::size_t max_unreported_arrivals = 32; // blocks received, not yet told to the scheduler
 constexpr auto injected_stall = 5s;          // --fault peer-stall: how long reading stops
@@ -67,6 +71,11 @@ struct peer_state {
   clock::time_point started, last_received, last_sent;
   std::size_t unrequested = 0;
   std::string out;                      // frames waiting for flush
+  std::int64_t bytes_queued = 0;        // handed to CAF's write buffer, ever
+  std::int64_t bytes_written = 0;       // written to the socket, ever (data_transferred_msg)
+  // Where each block we sent ends in the outgoing stream, and its payload:
+  // uploaded bytes count once written, not when queued.
+  std::deque<std::pair<std::int64_t, std::uint32_t>> blocks_in_send_buffer;
   // Blocks received and not yet handed on (at most 32, or one second):
   // per-block messages cost a thread wake-up per block (see on_data).
   std::vector<block_data> to_disk;
@@ -112,7 +121,7 @@ void report_rates(broker_ptr self) {
   const bool snubbed =
       !st.peer_choking && st.am_interested && clock::now() - std::max(st.last_block, st.started) > snub_after;
   caf::anon_send(session, msg::rate_atom::value,
-                 peer_rates{st.setup.key, st.rate, st.up_rate, st.uploaded_unreported, st.peer_interested, snubbed,
+                 peer_rates{st.setup.key, st.rate, st.up_rate, st.uploaded_unreported, st.peer_interested, st.am_interested, snubbed,
                             st.refused_unreported, st.downloaded_unreported, st.load.messages,
                             st.load.mailbox_high_water});
   st.downloaded_unreported = 0;
@@ -168,12 +177,34 @@ void flush_out(broker_ptr self) {
   if (st.out.empty() || st.closing) return;
   auto& buf = self->wr_buf(st.hdl);
   buf.insert(buf.end(), st.out.begin(), st.out.end());
+  st.bytes_queued += static_cast<std::int64_t>(st.out.size());
   st.out.clear();
   self->flush(st.hdl);
   st.last_sent = clock::now();
 }
 
 void pump_uploads(broker_ptr self);
+
+std::int64_t unsent(const peer_state& st) {
+  return st.bytes_queued + static_cast<std::int64_t>(st.out.size()) - st.bytes_written;
+}
+
+// The socket took more of our bytes: blocks fully written count as uploaded,
+// and below the watermark we serve its requests again.
+void on_written(broker_ptr self, std::int64_t written) {
+  auto& st = self->state;
+  st.bytes_written += written;
+  while (!st.blocks_in_send_buffer.empty() && st.blocks_in_send_buffer.front().first <= st.bytes_written) {
+    const auto payload = st.blocks_in_send_buffer.front().second;
+    st.up_this_tick += payload;
+    st.uploaded_unreported += payload;
+    st.blocks_in_send_buffer.pop_front();
+  }
+  if (!st.upload_queue.empty() && unsent(st) < send_watermark) {
+    pump_uploads(self);
+    flush_out(self);
+  }
+}
 
 // May a request for `piece` be served now: we unchoke it, or (BEP 6) the piece
 // is in the allowed-fast set we gave it.
@@ -438,8 +469,7 @@ void read_and_send(broker_ptr self, block_ref b) {
               return flush_out(self);
             }
             wire::append_piece(s.out, b.piece, b.begin, std::string_view(data.data(), data.size()));
-            s.up_this_tick += b.length;
-            s.uploaded_unreported += b.length;
+            s.blocks_in_send_buffer.emplace_back(s.bytes_queued + static_cast<std::int64_t>(s.out.size()), b.length);
             pump_uploads(self);
             flush_out(self);
           },
@@ -450,10 +480,13 @@ void read_and_send(broker_ptr self, block_ref b) {
 }
 
 // Serves queued requests through the disk writer, a few reads at a time,
-// each first cleared by the upload gate when there is an upload limit.
+// each first cleared by the upload gate when there is an upload limit, while
+// what it has not read yet (and what we are reading for it) stays under the
+// send watermark.
 void pump_uploads(broker_ptr self) {
   auto& st = self->state;
-  while (!st.closing && st.reads_in_flight < reads_in_flight_max && !st.upload_queue.empty()) {
+  while (!st.closing && st.reads_in_flight < reads_in_flight_max && !st.upload_queue.empty() &&
+         unsent(st) + static_cast<std::int64_t>(st.reads_in_flight * block_size) < send_watermark) {
     const block_ref b = st.upload_queue.front();
     st.upload_queue.pop_front();
     if (!may_serve(st, b.piece)) {
@@ -689,7 +722,7 @@ void on_tick(broker_ptr self) {
   send_arrivals(self);
   report_rates(self);
   if (!st.handshake_done && now - st.started > handshake_limit)
-    return close_with(self, peer_exit::timeout, "no handshake within 20 s");
+    return close_with(self, peer_exit::timeout, "no handshake within 10 s");
   if (now - st.last_received > silence_limit) return close_with(self, peer_exit::timeout, "silent for 3 minutes");
   if (now - st.last_sent > keep_alive_every) wire::append_keep_alive(st.out);
   refill(self);
@@ -717,6 +750,7 @@ caf::behavior peer_behavior(broker_ptr self, peer_setup setup, caf::io::connecti
     self->quit(m.reason);
   });
   self->configure_read(st.hdl, caf::io::receive_policy::at_most(256 * 1024));
+  self->ack_writes(st.hdl, true); // data_transferred_msg: the send watermark and uploaded bytes
   wire::handshake hs;
   hs.info_hash = st.setup.ctx->torrent.info_hash;
   hs.id = st.setup.ctx->self_id;
@@ -732,6 +766,10 @@ caf::behavior peer_behavior(broker_ptr self, peer_setup setup, caf::io::connecti
 
   return {
       [=](caf::io::new_data_msg& m) { self->state.load.on_message(self); guarded(self, [&] { on_data(self, m.buf); }); },
+      [=](caf::io::data_transferred_msg& m) {
+        self->state.load.on_message(self);
+        guarded(self, [&] { on_written(self, static_cast<std::int64_t>(m.written)); });
+      },
       [=](caf::io::connection_closed_msg&) { self->state.load.on_message(self); close_with(self, peer_exit::closed, "connection closed"); },
       [=](msg::cancel_atom, block_ref b) {
         self->state.load.on_message(self);

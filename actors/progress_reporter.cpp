@@ -59,6 +59,9 @@ std::string status_line(const download_stats& d, const swarm_stats& s, double ra
     line += fmt::format("  ({} pieces left, {} blocks requested{})", left, d.requests_outstanding,
                         d.endgame ? ", endgame" : "");
   if (d.pieces_failed) line += fmt::format("  {} failed hash", d.pieces_failed);
+  // Seeding (or uploading at all): what we give back matters as much.
+  if (s.up_rate > 0 || s.bytes_uploaded > 0 || d.bytes_have >= d.bytes_total)
+    line += fmt::format("  up {}/s  ratio {:.2f}", human_size(static_cast<std::int64_t>(s.up_rate)), s.ratio);
   if (s.dht_nodes >= 0) line += fmt::format("  dht {}", s.dht_nodes);
   return line;
 }
@@ -85,6 +88,9 @@ nlohmann::json json_line(const progress_state& st, const download_stats& d, cons
           {"peers_connected", s.peers_connected},
           {"peers_known", s.peers_known},
           {"peers_banned", s.peers_banned},
+          {"peers_idle", s.peers_idle},
+          {"up_rate", s.up_rate},
+          {"ratio", s.ratio},
           {"peer_restarts", s.peer_restarts},
           {"bytes_uploaded", s.bytes_uploaded},
           {"requests_refused", s.requests_refused},

@@ -19,7 +19,10 @@ struct scheduler_state {
   context_ptr ctx;
   std::unique_ptr<piece_picker> picker;
   caf::actor session;
-  std::unordered_map<peer_key, caf::actor> peers;
+  // Weak: a peer that quits is gone at once (down_msg), even if nobody said
+  // leave (a connection refused at the limit never joined the session).
+  std::unordered_map<peer_key, caf::actor_addr> peers;
+  std::unordered_map<caf::actor_addr, peer_key> key_of;
   download_stats stats;
   std::int64_t disk_backlog = 0;                // bytes sent to the disk writer, not yet processed
   std::vector<peer_key> waiting_for_disk;      // peers refused while the disk was behind
@@ -32,6 +35,22 @@ struct scheduler_state {
 };
 
 using self_ptr = scheduler_actor::stateful_pointer<scheduler_state>;
+
+// Sends to a peer that is still there.
+template <class... Ts>
+void tell_peer(scheduler_state& st, peer_key key, Ts&&... xs) {
+  auto it = st.peers.find(key);
+  if (it == st.peers.end()) return;
+  if (auto peer = caf::actor_cast<caf::actor>(it->second)) caf::anon_send(peer, std::forward<Ts>(xs)...);
+}
+
+void forget(scheduler_state& st, peer_key key) {
+  st.picker->remove_peer(key);
+  if (auto it = st.peers.find(key); it != st.peers.end()) {
+    st.key_of.erase(it->second);
+    st.peers.erase(it);
+  }
+}
 
 void count_verified(scheduler_state& st, std::uint32_t piece) {
   ++st.stats.pieces_have;
@@ -47,10 +66,7 @@ void record_arrivals(self_ptr self, peer_key key, const std::vector<block_ref>& 
     s.disk_backlog += block.length;
     const auto r = s.picker->block_received(key, block);
     if (!r.useful) s.stats.bytes_wasted += block.length;
-    for (peer_key other : r.cancel) {
-      auto it = s.peers.find(other);
-      if (it != s.peers.end()) caf::anon_send(it->second, msg::cancel_atom::value, block);
-    }
+    for (peer_key other : r.cancel) tell_peer(s, other, msg::cancel_atom::value, block);
   }
 }
 
@@ -73,13 +89,20 @@ scheduler_actor::behavior_type scheduler_behavior(self_ptr self, context_ptr ctx
                                                  token_bucket::clock::now());
   st.faults = fault_injector(ctx->options.faults, fault_stream::scheduler);
   self->set_exception_handler([](std::exception_ptr& e) { return failure_reason(e); });
+  self->set_down_handler([=](caf::down_msg& dm) {
+    auto& s = self->state;
+    if (auto it = s.key_of.find(dm.source); it != s.key_of.end()) forget(s, it->second);
+  });
   self->delayed_send(self, std::chrono::seconds(1), msg::tick_atom::value);
 
   return {
       [=](msg::join_atom, peer_key key, caf::actor peer) {
         self->state.load.on_message(self);
-        self->state.picker->add_peer(key);
-        self->state.peers[key] = std::move(peer);
+        auto& s = self->state;
+        s.picker->add_peer(key);
+        s.peers[key] = peer.address();
+        s.key_of[peer.address()] = key;
+        self->monitor(peer);
       },
       [=](msg::bitfield_atom, peer_key key, const std::string& bytes) {
         self->state.load.on_message(self);
@@ -126,10 +149,7 @@ scheduler_actor::behavior_type scheduler_behavior(self_ptr self, context_ptr ctx
         self->state.load.on_message(self);
         auto& s = self->state;
         s.refill_timer_armed = false;
-        for (peer_key key : s.waiting_for_tokens) {
-          auto it = s.peers.find(key);
-          if (it != s.peers.end()) caf::anon_send(it->second, msg::want_atom::value);
-        }
+        for (peer_key key : s.waiting_for_tokens) tell_peer(s, key, msg::want_atom::value);
         s.waiting_for_tokens.clear();
       },
       [=](msg::written_atom, std::uint64_t bytes) {
@@ -138,10 +158,7 @@ scheduler_actor::behavior_type scheduler_behavior(self_ptr self, context_ptr ctx
         s.disk_backlog -= static_cast<std::int64_t>(bytes);
         if (s.disk_backlog > s.ctx->options.max_disk_backlog / 2 || s.waiting_for_disk.empty()) return;
         // The disk caught up: wake the peers we turned away.
-        for (peer_key key : s.waiting_for_disk) {
-          auto it = s.peers.find(key);
-          if (it != s.peers.end()) caf::anon_send(it->second, msg::want_atom::value);
-        }
+        for (peer_key key : s.waiting_for_disk) tell_peer(s, key, msg::want_atom::value);
         s.waiting_for_disk.clear();
       },
       [=](msg::block_atom, peer_key key, const std::vector<block_ref>& blocks) {
@@ -155,8 +172,7 @@ scheduler_actor::behavior_type scheduler_behavior(self_ptr self, context_ptr ctx
       },
       [=](msg::leave_atom, peer_key key) {
         self->state.load.on_message(self);
-        self->state.picker->remove_peer(key);
-        self->state.peers.erase(key);
+        forget(self->state, key);
       },
       [=](msg::verified_atom, const std::vector<std::uint32_t>& pieces) {
         self->state.load.on_message(self);
@@ -192,10 +208,8 @@ scheduler_actor::behavior_type scheduler_behavior(self_ptr self, context_ptr ctx
         self->state.load.on_message(self);
         // Stuck requests go back to the pool; their peers cancel them.
         auto& s = self->state;
-        for (auto& [key, block] : s.picker->expire(piece_picker::clock::now())) {
-          auto it = s.peers.find(key);
-          if (it != s.peers.end()) caf::anon_send(it->second, msg::cancel_atom::value, block);
-        }
+        for (auto& [key, block] : s.picker->expire(piece_picker::clock::now()))
+          tell_peer(s, key, msg::cancel_atom::value, block);
         caf::anon_send(s.session, msg::load_atom::value, s.load.report("scheduler"));
         self->delayed_send(self, std::chrono::seconds(1), msg::tick_atom::value);
       },

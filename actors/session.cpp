@@ -26,6 +26,8 @@
 #include "actors/tracker.hpp"
 #include "actors/upload_gate.hpp"
 #include "protocol/choker.hpp"
+#include "protocol/peer_list_cap.hpp"
+#include "protocol/peer_turnover.hpp"
 #include "protocol/resume_data.hpp"
 
 namespace actorrent {
@@ -77,6 +79,8 @@ struct session_state {
   choker choke_policy;
   std::unordered_map<peer_key, peer_rates> rates;           // latest report of each peer
   std::unordered_map<peer_key, clock::time_point> joined_at;
+  std::unordered_map<peer_key, clock::time_point> useful_at; // last seen interested, either way
+  bool listener_accepting = true;
   std::vector<peer_key> unchoked;
   std::int64_t uploaded_now = 0;
   std::uint64_t requests_refused = 0;
@@ -121,6 +125,7 @@ caf::error exit_with(int code) {
 }
 
 void connect_more(self_ptr self);
+void update_listener(self_ptr self);
 
 // --- shutdown: every path out of the session goes through here ------------
 
@@ -189,12 +194,14 @@ void forget_peer(self_ptr self, const caf::actor_addr& who, const caf::error& re
   }
   st.rates.erase(p.key);
   st.joined_at.erase(p.key);
+  st.useful_at.erase(p.key);
   st.unchoked.erase(std::remove(st.unchoked.begin(), st.unchoked.end(), p.key), st.unchoked.end());
   if (auto id = st.id_of_key.find(p.key); id != st.id_of_key.end()) {
     if (auto k = st.key_of_id.find(id->second); k != st.key_of_id.end() && k->second == p.key) st.key_of_id.erase(k);
     st.id_of_key.erase(id);
   }
   p.connected = false;
+  update_listener(self); // a slot is free: the next connection is let in at once
   if (p.incoming) {
     st.known.erase(kp);
     return;
@@ -255,7 +262,7 @@ void start_peer(self_ptr self, const std::string& id, int fd) {
   self->monitor(peer);
   st.peer_of[peer.address()] = id;
   st.peers[p.key] = peer;
-  st.joined_at[p.key] = clock::now();
+  st.joined_at[p.key] = st.useful_at[p.key] = clock::now();
   spdlog::debug("connected to {}", p.address.to_string());
 }
 
@@ -288,16 +295,31 @@ void connect_more(self_ptr self) {
 
 void add_peers(self_ptr self, const std::vector<peer_address>& found) {
   auto& st = self->state;
+  std::vector<peer_address> fresh;
   for (const auto& a : found) {
     if (a.port == 0) continue;
     // Trackers list the announcing client too: skip our own loopback address.
     const bool loopback = a.host == "127.0.0.1" || a.host == "::1" || a.host == "localhost";
     if (loopback && a.port == st.ctx->options.listen_port) continue;
-    const std::string id = a.to_string();
-    if (st.known.count(id)) continue;
+    if (!st.known.count(a.to_string())) fresh.push_back(a);
+  }
+  // The list stays under its cap: failed peers make room, the rest of the newcomers are dropped.
+  if (st.known.size() + fresh.size() > max_known_peers) {
+    const auto now = clock::now();
+    std::vector<std::map<std::string, known_peer>::iterator> entries;
+    std::vector<listed_peer> view;
+    for (auto it = st.known.begin(); it != st.known.end(); ++it) {
+      const known_peer& p = it->second;
+      entries.push_back(it);
+      view.push_back({p.connected || p.connecting, now < p.banned_until, p.failures});
+    }
+    for (std::size_t i : peers_to_evict(view, fresh.size())) st.known.erase(entries[i]);
+  }
+  for (const auto& a : fresh) {
+    if (st.known.size() >= max_known_peers) break;
     known_peer p;
     p.address = a;
-    st.known.emplace(id, std::move(p));
+    st.known.emplace(a.to_string(), std::move(p));
   }
   connect_more(self);
 }
@@ -328,10 +350,41 @@ void run_choker(self_ptr self) {
   st.unchoked = d.unchoked;
 }
 
+std::vector<slot_holder> slot_holders(const session_state& st) {
+  std::vector<slot_holder> out;
+  for (const auto& [key, at] : st.useful_at)
+    if (st.peers.count(key)) out.push_back({key, at});
+  return out;
+}
+
+// The listener closes connections at once while no slot could be had: an
+// attacker's connect/close loop then costs us an accept and a close, not an
+// actor (libtorrent refuses at accept time too).
+void update_listener(self_ptr self) {
+  auto& st = self->state;
+  if (!st.listener) return;
+  const bool accepting = !st.stopping && (st.peers.size() < st.ctx->options.max_peers ||
+                                          slot_for_newcomer(slot_holders(st), clock::now()).has_value());
+  if (accepting == st.listener_accepting) return;
+  st.listener_accepting = accepting;
+  self->send(st.listener, msg::listen_atom::value, accepting);
+}
+
 void accept_incoming(self_ptr self, peer_key key, caf::actor peer, const peer_address& from) {
   auto& st = self->state;
-  // Incoming and outgoing connections share one limit.
-  if (st.stopping || st.peers.size() >= st.ctx->options.max_peers) {
+  // Incoming and outgoing connections share one limit; at the limit a
+  // newcomer takes the slot of the connection useless longest, if any.
+  if (!st.stopping && st.peers.size() >= st.ctx->options.max_peers) {
+    if (auto victim = slot_for_newcomer(slot_holders(st), clock::now())) {
+      spdlog::debug("connection limit: dropping an idle peer for a newcomer");
+      self->send_exit(st.peers[*victim], make_peer_error(peer_exit::timeout, "replaced by a newcomer: neither side was interested"));
+      st.useful_at.erase(*victim); // not a candidate twice
+    } else {
+      self->send_exit(peer, caf::exit_reason::user_shutdown);
+      return update_listener(self);
+    }
+  }
+  if (st.stopping) {
     self->send_exit(peer, caf::exit_reason::user_shutdown);
     return;
   }
@@ -345,8 +398,18 @@ void accept_incoming(self_ptr self, peer_key key, caf::actor peer, const peer_ad
   self->monitor(peer);
   st.peer_of[peer.address()] = id;
   st.peers[key] = peer;
-  st.joined_at[key] = clock::now();
+  st.joined_at[key] = st.useful_at[key] = clock::now();
   spdlog::debug("accepted {}", id);
+  update_listener(self);
+}
+
+// Connections where neither side has wanted anything for minutes go.
+void drop_idle_peers(self_ptr self) {
+  auto& st = self->state;
+  for (peer_key key : idle_connections(slot_holders(st), clock::now())) {
+    st.useful_at.erase(key);
+    self->send_exit(st.peers[key], make_peer_error(peer_exit::timeout, "neither side interested for 5 minutes"));
+  }
 }
 
 known_peer* known_by_key(session_state& st, peer_key key) {
@@ -530,7 +593,7 @@ std::vector<std::uint32_t> pieces_to_check(const session_state& st, const std::v
   const file_map fm = m.make_file_map();
   std::vector<bool> check(m.piece_count(), false);
   for (std::size_t i = 0; i < m.files.size(); ++i) {
-    if (m.files[i].pad || now[i].size <= 0) continue; // nothing on disk to check
+    if (!m.files[i].holds_data() || now[i].size <= 0) continue; // nothing on disk to check
     const bool changed = !resume_ok || st.ctx->options.recheck || i >= st.resume.files.size() ||
                          !(now[i] == st.resume.files[i]);
     if (!changed) continue;
@@ -708,6 +771,8 @@ caf::behavior session_behavior(self_ptr self, context_ptr ctx, caf::actor dht) {
         s.uploaded_now += r.uploaded;
         s.requests_refused += r.refused;
         if (known_peer* kp = known_by_key(s, r.key)) kp->delivered += r.downloaded;
+        if (r.interested || r.we_want)
+          if (auto u = s.useful_at.find(r.key); u != s.useful_at.end()) u->second = clock::now();
         auto& last = s.rates[r.key];
         const bool newly_interested = r.interested && !last.interested;
         last = r;
@@ -725,6 +790,11 @@ caf::behavior session_behavior(self_ptr self, context_ptr ctx, caf::actor dht) {
         out.seeders = s.seeders;
         out.leechers = s.leechers;
         out.bytes_uploaded = s.resume.uploaded + s.uploaded_now;
+        for (const auto& [key, r] : s.rates) out.up_rate += r.to_peer;
+        if (s.ctx->torrent.total_size > 0)
+          out.ratio = static_cast<double>(out.bytes_uploaded) / static_cast<double>(s.ctx->torrent.total_size);
+        for (const auto& h : slot_holders(s))
+          out.peers_idle += clock::now() - h.useful_at >= turnover_options{}.grace;
         out.requests_refused = s.requests_refused;
         out.duplicate_connections = s.duplicates;
         out.faults_injected = s.faults_injected;
@@ -779,7 +849,9 @@ caf::behavior session_behavior(self_ptr self, context_ptr ctx, caf::actor dht) {
               .then([=](const dht_stats& d) { self->state.dht_now = d; }, [](caf::error&) {});
         }
         check_seeding_goals(self);
+        drop_idle_peers(self);
         connect_more(self);
+        update_listener(self);
         self->delayed_send(self, 1s, msg::tick_atom::value);
       },
   };

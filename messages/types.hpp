@@ -139,6 +139,7 @@ struct peer_rates {
   double to_peer = 0;             // payload bytes/s we send it
   std::int64_t uploaded = 0;      // payload bytes sent since the last report
   bool interested = false;        // it wants our data
+  bool we_want = false;           // we want its data
   bool snubbed = false;           // it unchoked us yet sent nothing for 60 s
   std::uint32_t refused = 0;      // requests refused since the last report (bad, or while choked)
   std::int64_t downloaded = 0;    // payload bytes received since the last report
@@ -147,7 +148,7 @@ struct peer_rates {
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, peer_rates& x) {
-  return f(caf::meta::type_name("peer_rates"), x.key, x.from_peer, x.to_peer, x.uploaded, x.interested, x.snubbed,
+  return f(caf::meta::type_name("peer_rates"), x.key, x.from_peer, x.to_peer, x.uploaded, x.interested, x.we_want, x.snubbed,
            x.refused, x.downloaded, x.messages, x.mailbox_high_water);
 }
 
@@ -177,12 +178,16 @@ struct swarm_stats {
   std::vector<actor_load> actors;
   std::int64_t dht_nodes = -1;   // -1: no DHT
   std::uint32_t dht_lookups = 0;
+  std::uint32_t peers_idle = 0;  // connections a newcomer could replace (neither side interested)
+  double up_rate = 0;            // payload bytes/s we upload, over all peers
+  double ratio = 0;              // uploaded (all runs) / torrent size
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, swarm_stats& x) {
   return f(caf::meta::type_name("swarm_stats"), x.peers_connected, x.peers_known, x.peers_banned,
            x.peer_restarts, x.seeders, x.leechers, x.bytes_uploaded, x.requests_refused,
-           x.duplicate_connections, x.faults_injected, x.actors, x.dht_nodes, x.dht_lookups);
+           x.duplicate_connections, x.faults_injected, x.actors, x.dht_nodes, x.dht_lookups, x.peers_idle,
+           x.up_rate, x.ratio);
 }
 
 } // namespace actorrent

@@ -26,13 +26,13 @@ namespace actorrent::test {
 
 using namespace std::chrono_literals;
 
-// Peak resident memory of a running process, KiB (0 if it is gone).
-inline long peak_rss_kib(pid_t pid) {
+// A field of /proc/PID/status in KiB (0 if the process is gone).
+inline long status_kib(pid_t pid, const std::string& field) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/status");
   std::string key;
   long value = 0;
   while (in >> key) {
-    if (key == "VmHWM:") {
+    if (key == field) {
       in >> value;
       return value;
     }
@@ -40,6 +40,10 @@ inline long peak_rss_kib(pid_t pid) {
   }
   return 0;
 }
+
+// Peak and current resident memory of a running process, KiB.
+inline long peak_rss_kib(pid_t pid) { return status_kib(pid, "VmHWM:"); }
+inline long rss_kib(pid_t pid) { return status_kib(pid, "VmRSS:"); }
 
 inline const std::string binary = ACTORRENT_BINARY;
 
@@ -110,9 +114,11 @@ inline std::uint16_t free_port() {
 }
 
 // An actorrent seeding `s`'s payload; returns once it reports being complete.
-inline std::unique_ptr<child_process> start_seeder(const swarm& s, std::uint16_t port = 0) {
-  auto p = std::make_unique<child_process>(
-      std::vector<std::string>{binary, "--json", "--no-dht", "-p", std::to_string(port), s.torrent(), "-d", s.source_dir()});
+inline std::unique_ptr<child_process> start_seeder(const swarm& s, std::uint16_t port = 0,
+                                                   const std::vector<std::string>& extra = {}) {
+  std::vector<std::string> argv{binary, "--json", "--no-dht", "-p", std::to_string(port), s.torrent(), "-d", s.source_dir()};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  auto p = std::make_unique<child_process>(argv);
   while (auto line = p->read_line(30s)) {
     const auto j = nlohmann::json::parse(*line);
     if (!j.value("checking", false) && j.value("progress", 0.0) >= 1.0) return p;
