@@ -71,6 +71,7 @@ struct dht_state {
   std::map<std::string, pending_query> pending; // by transaction id
   std::uint16_t next_tid = 1;
   std::map<std::uint64_t, running_lookup> lookups;
+  std::uint64_t announces = 0; // announce_peer queries sent
   std::uint64_t next_lookup = 1;
   std::map<std::string, ip_budget> budgets;
   std::vector<peer_address> routers; // resolved bootstrap addresses
@@ -144,7 +145,10 @@ void advance(self_ptr self, std::uint64_t id) {
   if (l.kind == d::method::get_peers && l.announce_port != 0) {
     // Announce to the closest nodes that answered, each with its own token.
     for (const auto& [node, token] : l.walk->closest_answered())
-      if (!token.empty()) send_query(self, node, d::method::announce_peer, l.walk->target(), 0, l.announce_port, token);
+      if (!token.empty()) {
+        send_query(self, node, d::method::announce_peer, l.walk->target(), 0, l.announce_port, token);
+        ++st.announces;
+      }
   }
   spdlog::debug("DHT: {} lookup for {} done in {:.1f} s, {} peers", d::method_name(l.kind), hex_short(l.walk->target()),
                 std::chrono::duration<double>(clock::now() - l.started).count(), l.peers_told.size());
@@ -395,7 +399,7 @@ caf::behavior dht_behavior(self_ptr self, dht_config config) {
       [=](msg::stats_atom) {
         auto& s = self->state;
         return dht_stats{static_cast<std::uint32_t>(s.table->size()), static_cast<std::uint32_t>(s.lookups.size()),
-                         s.dropped};
+                         s.dropped, s.announces};
       },
       [=](msg::leave_atom) {
         save_table(self->state);

@@ -13,6 +13,7 @@
 #include "actors/fault_injection.hpp"
 #include "actors/load_meter.hpp"
 #include "protocol/allowed_fast.hpp"
+#include "protocol/event_window.hpp"
 #include "protocol/extension_handshake.hpp"
 #include "protocol/frame_parser.hpp"
 #include "protocol/ut_metadata.hpp"
@@ -39,7 +40,7 @@ constexpr std::size_t max_unrequested_blocks = 32;
 constexpr std::size_t remembered_cancels = 1024;
 constexpr double pipeline_seconds = 3.0;
 constexpr std::size_t max_queued_requests = 500; // more is a flood: drop the peer
-constexpr std::size_t max_bad_requests = 20;     // requests for blocks it cannot get
+constexpr std::size_t max_bad_requests = 20;     // requests for blocks it cannot get, a minute
 constexpr std::size_t reads_in_flight_max = 8;   // disk reads per peer at once
 // Unsent bytes past which we stop reading blocks for a peer (libtorrent's
 // send_buffer_watermark): a peer that does not read cannot make us buffer
@@ -49,7 +50,8 @@ constexpr auto snub_after = 60s;
 constexpr std::size_t max_unreported_arrivals = 32; // blocks received, not yet told to the scheduler
 constexpr auto injected_stall = 5s;          // --fault peer-stall: how long reading stops
 constexpr std::size_t allowed_fast_count = 10; // BEP 6: pieces it may fetch while choked
-constexpr std::size_t max_rejects = 500;      // rejects of requests while it unchokes us
+constexpr std::size_t max_rejects = 500;      // rejects of requests while it unchokes us, a minute
+constexpr auto misbehaviour_window = 60s;     // the limits above (and choked requests) are rates
 constexpr auto pex_interval = 55s;            // BEP 11: at most one ut_pex a minute
 constexpr std::size_t pex_burst = 6;          // more in a minute are ignored (libtorrent drops)
 
@@ -69,7 +71,7 @@ struct peer_state {
   clock::time_point tick_started = clock::now();
   double rate = 0;                      // payload bytes/s, smoothed
   clock::time_point started, last_received, last_sent;
-  std::size_t unrequested = 0;
+  event_window unrequested{max_unrequested_blocks, misbehaviour_window};
   std::string out;                      // frames waiting for flush
   std::int64_t bytes_queued = 0;        // handed to CAF's write buffer, ever
   std::int64_t bytes_written = 0;       // written to the socket, ever (data_transferred_msg)
@@ -88,9 +90,9 @@ struct peer_state {
   bool peer_interested = false;
   std::deque<block_ref> upload_queue;
   std::size_t reads_in_flight = 0;
-  std::size_t bad_requests = 0;
+  event_window bad_requests{max_bad_requests, misbehaviour_window};
   std::uint32_t refused_unreported = 0;
-  std::size_t choked_requests = 0;
+  event_window choked_requests{max_queued_requests, misbehaviour_window};
   std::int64_t downloaded_unreported = 0;
   std::int64_t up_this_tick = 0;
   std::int64_t uploaded_unreported = 0;
@@ -101,7 +103,7 @@ struct peer_state {
   bool remote_ext = false;
   ext::handshake remote_ext_hs;          // what its extension handshake said
   std::set<std::uint32_t> allowed_fast;  // pieces we serve it while choking it
-  std::size_t rejects = 0;
+  event_window rejects{max_rejects, misbehaviour_window};
   std::size_t metadata_requests = 0;
   std::map<std::string, peer_address> pex_advertised; // what our ut_pex told it about, by "host:port"
   clock::time_point pex_sent_at{};       // epoch: never
@@ -368,6 +370,10 @@ void send_pex(broker_ptr self, const std::vector<peer_address>& connected) {
 
 void update_interest(broker_ptr self) {
   auto& st = self->state;
+  // Two seeds have nothing to trade; the slot is worth more to a leecher
+  // (libtorrent's close_redundant_connections).
+  if (st.setup.our_have.all() && st.remote_has.size() > 0 && st.remote_has.all())
+    return close_with(self, peer_exit::redundant, "both sides are seeds");
   const bool want = st.remote_has.size() > 0 && st.remote_has.has_any_missing_from(st.setup.our_have);
   if (want == st.am_interested) return;
   st.am_interested = want;
@@ -445,7 +451,7 @@ void on_block(broker_ptr self, const wire::piece& m) {
       return o.piece == b.piece && o.begin == b.begin;
     });
     if (wrong_length) return close_with(self, peer_exit::protocol_error, "block of the wrong length");
-    if (++st.unrequested > max_unrequested_blocks)
+    if (st.unrequested.exceeded_after(clock::now()))
       close_with(self, peer_exit::protocol_error, "sends blocks we never requested");
     return;
   }
@@ -523,7 +529,7 @@ void on_request(broker_ptr self, const wire::request& m) {
   // BEP 6 answers them with a reject, and serves its allowed-fast pieces.
   if (!may_serve(st, m.piece)) {
     refuse(self, b);
-    if (++st.choked_requests > max_queued_requests)
+    if (st.choked_requests.exceeded_after(clock::now()))
       close_with(self, peer_exit::protocol_error, "request flood while choked");
     return;
   }
@@ -531,7 +537,7 @@ void on_request(broker_ptr self, const wire::request& m) {
                      st.geometry.valid_block(m.piece, m.begin, m.length);
   if (!valid) {
     refuse(self, b);
-    if (++st.bad_requests > max_bad_requests)
+    if (st.bad_requests.exceeded_after(clock::now()))
       close_with(self, peer_exit::protocol_error, "requests blocks we do not have or that do not exist");
     return;
   }
@@ -610,7 +616,7 @@ void on_message(broker_ptr self, const wire::message& msg) {
           st.outstanding.erase(it);
           send_arrivals(self); // the scheduler hears of earlier arrivals first
           self->send(st.setup.scheduler, msg::release_atom::value, st.setup.key, b);
-          if (!st.peer_choking && ++st.rejects > max_rejects)
+          if (!st.peer_choking && st.rejects.exceeded_after(clock::now()))
             close_with(self, peer_exit::protocol_error, "rejects our requests while unchoking us");
         } else if constexpr (std::is_same_v<T, wire::allowed_fast> || std::is_same_v<T, wire::suggest>) {
           // Advisory (BEP 6): we take pieces in our own order and ask only when unchoked.

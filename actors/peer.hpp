@@ -44,6 +44,8 @@ enum class peer_exit : std::uint8_t {
   wrong_torrent = 4,  // another info-hash
   self_connection = 5,
   duplicate = 6,      // a second connection to a peer we already talk to
+  banned = 7,         // the session banned it (corrupt data); already recorded there
+  redundant = 8,      // both sides have everything: nothing to trade
 };
 
 caf::atom_value peer_error_category();

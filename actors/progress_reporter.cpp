@@ -99,6 +99,7 @@ nlohmann::json json_line(const progress_state& st, const download_stats& d, cons
           {"leechers", s.leechers},
           {"dht_nodes", s.dht_nodes},
           {"dht_lookups", s.dht_lookups},
+          {"dht_announces", s.dht_announces},
           {"blocks_rerequested", d.blocks_rerequested},
           {"faults", faults_json(st.ctx->options.faults, s)},
           {"actors", actors_json(s)}};

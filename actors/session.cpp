@@ -210,7 +210,11 @@ void forget_peer(self_ptr self, const caf::actor_addr& who, const caf::error& re
   const auto now = clock::now();
   if (reason.category() == peer_error_category()) {
     const auto why = static_cast<peer_exit>(reason.code());
-    if (why == peer_exit::duplicate) {
+    if (why == peer_exit::banned) {
+      // The ban (and its length) was recorded when it was decided.
+    } else if (why == peer_exit::redundant) {
+      p.next_attempt = now + 30min; // a seed, like us: nothing to trade for a long while
+    } else if (why == peer_exit::duplicate) {
       p.next_attempt = now + 5min; // we already talk to it over another connection
     } else if (why == peer_exit::protocol_error || why == peer_exit::wrong_torrent || why == peer_exit::self_connection) {
       spdlog::info("peer {} banned: {}", p.address.to_string(), describe(reason));
@@ -266,9 +270,13 @@ void start_peer(self_ptr self, const std::string& id, int fd) {
   spdlog::debug("connected to {}", p.address.to_string());
 }
 
+// Seeds dial too: a leecher that cannot accept connections (behind NAT, or
+// one that only dials out) would otherwise never get a byte from us. Peers
+// that turn out to be seeds close as redundant and are not dialled for 30 min.
 void connect_more(self_ptr self) {
   auto& st = self->state;
-  if (st.stopping || !st.started || st.completed) return;
+  if (st.stopping || !st.started) return;
+  if (st.completed && !st.ctx->options.seed_after_download) return;
   std::size_t active = 0;
   for (auto& [id, p] : st.known) active += p.connected || p.connecting;
   const auto now = clock::now();
@@ -801,6 +809,7 @@ caf::behavior session_behavior(self_ptr self, context_ptr ctx, caf::actor dht) {
         if (s.dht) {
           out.dht_nodes = s.dht_now.nodes;
           out.dht_lookups = s.dht_now.lookups;
+          out.dht_announces = s.dht_now.announces;
         }
         out.actors.push_back(s.load.report("session"));
         for (const auto& [name, l] : s.loads) out.actors.push_back(l);
@@ -829,7 +838,9 @@ caf::behavior session_behavior(self_ptr self, context_ptr ctx, caf::actor dht) {
           kp.banned_until = clock::now() + 1h;
           ++s.banned;
         }
-        self->send_exit(it->second, caf::exit_reason::kill);
+        // An error exit, not kill: the peer actor runs its cleanup (sockets,
+        // handles), and its down message is not taken for a crash.
+        self->send_exit(it->second, make_peer_error(peer_exit::banned, "banned: it sent corrupt data"));
       },
       [=](msg::fatal_atom, const std::string& what) { self->state.load.on_message(self); stop(self, 1, what); },
       [=](msg::complete_atom) { self->state.load.on_message(self); stop(self, 0, "download complete"); },

@@ -98,10 +98,11 @@ struct dht_stats {
   std::uint32_t nodes = 0;    // in the routing table
   std::uint32_t lookups = 0;  // running
   std::uint64_t dropped = 0;  // packets refused: malformed, unsolicited or over the rate limit
+  std::uint64_t announces = 0; // announce_peer queries sent
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, dht_stats& x) {
-  return f(caf::meta::type_name("dht_stats"), x.nodes, x.lookups, x.dropped);
+  return f(caf::meta::type_name("dht_stats"), x.nodes, x.lookups, x.dropped, x.announces);
 }
 
 // The scheduler's view of download progress.
@@ -178,6 +179,7 @@ struct swarm_stats {
   std::vector<actor_load> actors;
   std::int64_t dht_nodes = -1;   // -1: no DHT
   std::uint32_t dht_lookups = 0;
+  std::uint64_t dht_announces = 0;
   std::uint32_t peers_idle = 0;  // connections a newcomer could replace (neither side interested)
   double up_rate = 0;            // payload bytes/s we upload, over all peers
   double ratio = 0;              // uploaded (all runs) / torrent size
@@ -186,7 +188,7 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, swarm_stats& x) {
   return f(caf::meta::type_name("swarm_stats"), x.peers_connected, x.peers_known, x.peers_banned,
            x.peer_restarts, x.seeders, x.leechers, x.bytes_uploaded, x.requests_refused,
-           x.duplicate_connections, x.faults_injected, x.actors, x.dht_nodes, x.dht_lookups, x.peers_idle,
+           x.duplicate_connections, x.faults_injected, x.actors, x.dht_nodes, x.dht_lookups, x.dht_announces, x.peers_idle,
            x.up_rate, x.ratio);
 }
 

@@ -72,7 +72,11 @@ BOOST_AUTO_TEST_CASE(libtorrent_finds_an_actorrent_seeder_through_the_dht) {
   const auto swarm = test::run_fixture("swarm.py", {"dht-swarm", s.work(), "--nodes", "4"});
   const auto port = test::free_port();
   auto seeder = dht_seeder(s, port, swarm["bootstrap"]);
-  std::this_thread::sleep_for(2s); // its get_peers lookup, then the announce to the closest nodes
+  // Its get_peers lookup, then the announce to the closest nodes: wait for the announce.
+  bool announced = false;
+  for (auto deadline = std::chrono::steady_clock::now() + 30s; !announced && std::chrono::steady_clock::now() < deadline;)
+    if (auto line = seeder->read_line(500ms)) announced = nlohmann::json::parse(*line).value("dht_announces", 0) > 0;
+  BOOST_REQUIRE_MESSAGE(announced, "the seeder never announced to the DHT: " << seeder->stderr_text());
   const auto dir = s.new_download_dir("lt");
   const auto lt = test::run_fixture("swarm.py", {"leech-libtorrent", s.work(), dir, "--timeout", "60", "--dht", swarm["bootstrap"]});
   BOOST_TEST(s.verify(dir));

@@ -72,21 +72,21 @@ BOOST_AUTO_TEST_CASE(resume_after_interrupt_fetches_only_what_is_missing) {
   double have_at_interrupt = 0;
   {
     test::child_process p({binary, "--json", "--no-seed", "--no-dht", "--max-download-rate", "65536", s.torrent(), "-d", dir});
+    bool interrupted = false;
     while (auto line = p.read_line(20s)) {
       const auto j = nlohmann::json::parse(*line);
       if (j.value("progress", 0.0) >= 0.45) {
+        BOOST_REQUIRE_MESSAGE(j.value("progress", 0.0) < 0.9, "the rate limit did not hold: nothing left to resume");
         p.signal(SIGINT);
+        interrupted = true;
         break;
       }
     }
+    BOOST_REQUIRE_MESSAGE(interrupted, "the download never reached 45%: " << p.stderr_text());
     const auto code = p.wait(20s);
     BOOST_TEST_INFO(p.stderr_text());
-    BOOST_REQUIRE(code.has_value());
-    if (*code == 0) {
-      BOOST_TEST_MESSAGE("download finished before the interrupt; nothing to resume");
-      return;
-    }
-    BOOST_TEST(*code == 130);
+    // Finished before the signal landed would prove nothing: it must be the interrupt.
+    BOOST_REQUIRE(code.value_or(-2) == 130);
     // The last line before exit tells what was saved.
     while (auto line = p.read_line(1s)) {
       const auto j = nlohmann::json::parse(*line);
@@ -172,10 +172,10 @@ BOOST_AUTO_TEST_CASE(a_restarted_seeder_announces_itself_complete) {
   for (int start = 1; start <= 2; ++start) {
     auto seeder = start_seeder(s);
     nlohmann::json counts;
-    for (int i = 0; i < 100; ++i) {
+    for (auto deadline = std::chrono::steady_clock::now() + 10s; std::chrono::steady_clock::now() < deadline;) {
       counts = s.scrape();
       if (counts.value("complete", 0) + counts.value("incomplete", 0) > 0) break;
-      std::this_thread::sleep_for(100ms);
+      std::this_thread::sleep_for(100ms); // polling interval of a condition wait
     }
     BOOST_TEST(counts.value("complete", 0) == 1, "start " << start << ": " << counts.dump());
     BOOST_TEST(counts.value("incomplete", 0) == 0, "start " << start << ": " << counts.dump());
@@ -243,10 +243,13 @@ BOOST_AUTO_TEST_CASE(rate_limits_hold_over_a_30_second_window) {
   const double up_rate = rate_over_window(seeder.lines, "bytes_uploaded", settle, window);
   const double down_rate = rate_over_window(leecher.lines, "bytes_received", settle, window);
   BOOST_TEST_MESSAGE("upload " << up_rate / 1024 << " KiB/s, download " << down_rate / 1024 << " KiB/s (limit 1024)");
-  BOOST_TEST(up_rate >= 0.9 * limit);
+  // A limit is a ceiling: 10% over it fails whatever the load. The floor only
+  // catches a limiter that throttles far below its setting; it is loose
+  // because a loaded machine (CI runs two suites at once) may not keep up.
   BOOST_TEST(up_rate <= 1.1 * limit);
-  BOOST_TEST(down_rate >= 0.9 * limit);
   BOOST_TEST(down_rate <= 1.1 * limit);
+  BOOST_TEST(up_rate >= 0.75 * limit);
+  BOOST_TEST(down_rate >= 0.75 * limit);
 }
 
 BOOST_AUTO_TEST_CASE(mixed_swarm_of_libtorrent_and_actorrent_leechers_all_finish) {
@@ -289,7 +292,7 @@ BOOST_AUTO_TEST_CASE(https_tracker_with_unknown_certificate_is_a_clear_warning) 
   test::swarm s("--size-kib 1024 --seeders 1 --tls");
   const auto dir = s.new_download_dir("dl");
   test::child_process p({binary, "--no-seed", "--no-dht", s.torrent(), "-d", dir});
-  std::this_thread::sleep_for(3s);
+  BOOST_TEST(p.wait_for_stderr({"certificate"}, 30s), p.stderr_text());
   p.signal(SIGTERM);
   const auto code = p.wait(20s);
   BOOST_TEST(code.value_or(-2) == 143);

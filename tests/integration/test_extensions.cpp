@@ -176,7 +176,7 @@ BOOST_AUTO_TEST_CASE(hostile_metadata_is_refused) {
   {
     // With only the liars, nothing is accepted: both are banned, nothing is saved.
     test::child_process p({test::binary, "--magnet-only", "--no-dht", "-d", dir, "-p", "0", liars});
-    std::this_thread::sleep_for(4s);
+    BOOST_TEST(p.wait_for_stderr({"banned: its metadata does not match the info-hash", "banned: metadata piece of the wrong size"}, 30s));
     p.signal(SIGINT);
     BOOST_TEST(p.wait(10s).value_or(-2) == 130);
     const std::string err = p.stderr_text();

@@ -124,6 +124,18 @@ std::optional<int> child_process::wait(std::chrono::milliseconds timeout) {
   }
 }
 
+bool child_process::wait_for_stderr(const std::vector<std::string>& needles, std::chrono::milliseconds timeout) const {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    const std::string err = stderr_text();
+    bool all = true;
+    for (const auto& n : needles) all = all && err.find(n) != std::string::npos;
+    if (all) return true;
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50)); // polling interval of a condition wait
+  }
+}
+
 std::string child_process::stderr_text() const {
   std::ifstream in(err_path_);
   std::ostringstream s;

@@ -26,6 +26,8 @@ public:
   // Exit code (-1 if killed by a signal), or nullopt if still running after the timeout.
   std::optional<int> wait(std::chrono::milliseconds timeout);
   std::string stderr_text() const;
+  // Waits until stderr holds every one of `needles`; false after the timeout.
+  bool wait_for_stderr(const std::vector<std::string>& needles, std::chrono::milliseconds timeout) const;
   pid_t pid() const { return pid_; }
   // Peak resident memory in KiB, from the kernel once the child was reaped by wait(); 0 before.
   long peak_rss_kib() const { return peak_rss_kib_; }

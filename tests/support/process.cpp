@@ -1,8 +1,17 @@
 #include "tests/support/process.hpp"
 
+#include <cstdio>
+#include <cstdlib>
+
 #include "tests/support/child_process.hpp"
 
 namespace actorrent::test {
+
+void skip_test(const std::string& why) {
+  std::printf("SKIPPED: %s\n", why.c_str());
+  std::fflush(stdout);
+  std::_Exit(77);
+}
 
 process_result run_process(const std::vector<std::string>& argv) {
   child_process child(argv);
