@@ -21,6 +21,7 @@
 #include "protocol/bytes.hpp"
 #include "protocol/dht_lookup.hpp"
 #include "protocol/dht_peer_store.hpp"
+#include "protocol/atomic_file.hpp"
 #include "protocol/dht_saved_table.hpp"
 #include "protocol/dht_tokens.hpp"
 #include "protocol/routing_table.hpp"
@@ -74,6 +75,7 @@ struct dht_state {
   std::uint64_t announces = 0; // announce_peer queries sent
   std::uint64_t next_lookup = 1;
   std::map<std::string, ip_budget> budgets;
+  std::map<std::string, clock::time_point> checked; // unknown queriers pinged, by "ip:port"
   std::vector<peer_address> routers; // resolved bootstrap addresses
   clock::time_point tokens_rotated = clock::now();
   clock::time_point last_bootstrap{};
@@ -88,9 +90,17 @@ using self_ptr = caf::stateful_actor<dht_state>*;
 std::string hex_short(const d::node_id& id) { return to_hex(id).substr(0, 8); }
 
 // Per-IP limit: at most config.rate_limit packets in any one-second window.
+// Budgets age out after their second; a spoofed-source flood that still fills
+// the map is refused for new sources, and never wipes the budgets of the
+// sources it knows (which would let a flooding IP start over).
 bool within_budget(dht_state& st, const std::string& ip) {
+  constexpr std::size_t max_budgets = 10000;
   const auto now = clock::now();
-  if (st.budgets.size() > 10000) st.budgets.clear(); // a spoofed-source flood cannot grow this forever
+  if (st.budgets.size() >= max_budgets && !st.budgets.count(ip)) {
+    for (auto it = st.budgets.begin(); it != st.budgets.end();)
+      it = now - it->second.window >= 1s ? st.budgets.erase(it) : std::next(it);
+    if (st.budgets.size() >= max_budgets) return false;
+  }
   auto& b = st.budgets[ip];
   if (now - b.window >= 1s) {
     b.window = now;
@@ -246,6 +256,20 @@ void on_response(self_ptr self, const d::response& r, const std::string& ip, std
   advance(self, pq.lookup);
 }
 
+// An unknown node queried us: ping it, once a minute at most per address and
+// never with more than half of the query slots, so a flood of queries
+// (forged sources included) costs at most one small ping per source.
+void check_querier(self_ptr self, const d::node_info& n) {
+  auto& st = self->state;
+  constexpr std::size_t max_checks = 1000;
+  const auto now = clock::now();
+  const std::string key = n.ip + ":" + std::to_string(n.port);
+  if (auto it = st.checked.find(key); it != st.checked.end() && now - it->second < 60s) return;
+  if (st.checked.size() >= max_checks || st.pending.size() >= max_pending / 2) return;
+  st.checked[key] = now;
+  send_query(self, n, d::method::ping, {}, 0);
+}
+
 void on_packet(self_ptr self, const std::string& ip, std::uint16_t port, const std::string& bytes) {
   auto& st = self->state;
   if (!within_budget(st, ip)) {
@@ -256,7 +280,12 @@ void on_packet(self_ptr self, const std::string& ip, std::uint16_t port, const s
     const d::message m = d::decode(bytes);
     if (const auto* q = std::get_if<d::query>(&m)) {
       answer(self, *q, ip, port, bytes.size());
-      st.table->heard_from({q->sender, ip, port}, clock::now()); // it is alive and talks KRPC
+      // A query proves nothing (its source may be forged): a node we know is
+      // refreshed, an unknown one is pinged and enters the table only by answering.
+      if (st.table->contains(q->sender))
+        st.table->heard_from({q->sender, ip, port}, clock::now());
+      else
+        check_querier(self, {q->sender, ip, port});
     } else if (const auto* r = std::get_if<d::response>(&m)) {
       on_response(self, *r, ip, port);
     } else if (const auto* e = std::get_if<d::error>(&m)) {
@@ -289,6 +318,10 @@ void on_packet(self_ptr self, const std::string& ip, std::uint16_t port, const s
 void on_tick(self_ptr self) {
   auto& st = self->state;
   const auto now = clock::now();
+  for (auto it = st.checked.begin(); it != st.checked.end();)
+    it = now - it->second >= 60s ? st.checked.erase(it) : std::next(it);
+  for (auto it = st.budgets.begin(); it != st.budgets.end();)
+    it = now - it->second.window >= 1s ? st.budgets.erase(it) : std::next(it);
   std::set<std::uint64_t> touched;
   for (auto it = st.pending.begin(); it != st.pending.end();) {
     if (now - it->second.sent < query_timeout) {
@@ -345,14 +378,11 @@ void save_table(dht_state& st) {
   t.nodes = st.table->all();
   std::error_code ec;
   std::filesystem::create_directories(std::filesystem::path(st.config.state_file).parent_path(), ec);
-  const std::string tmp = st.config.state_file + ".part";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    const std::string bytes = d::encode_saved_table(t);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    if (!out) return;
+  try {
+    save_file_atomically(st.config.state_file, d::encode_saved_table(t));
+  } catch (const std::exception& e) {
+    spdlog::warn("DHT: cannot save the routing table: {}", e.what());
   }
-  std::filesystem::rename(tmp, st.config.state_file, ec);
 }
 
 caf::behavior dht_behavior(self_ptr self, dht_config config) {

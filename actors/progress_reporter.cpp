@@ -238,7 +238,9 @@ progress_actor::behavior_type progress_behavior(self_ptr self, context_ptr ctx, 
 } // namespace
 
 progress_actor spawn_progress_reporter(caf::actor_system& sys, context_ptr ctx, caf::actor session) {
-  return sys.spawn(progress_behavior, std::move(ctx), std::move(session));
+  // Detached: it writes to a terminal or a pipe, which may block (a paused
+  // pager, a full pipe); that must not stall a scheduler thread that peers share.
+  return sys.spawn<caf::detached>(progress_behavior, std::move(ctx), std::move(session));
 }
 
 } // namespace actorrent

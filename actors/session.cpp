@@ -649,17 +649,60 @@ void check_next_batch(self_ptr self, checker_actor checker, std::shared_ptr<chec
           [=](caf::error& e) { stop(self, 1, "checking existing data failed: " + describe(e)); });
 }
 
+// What the files on disk say at start: their stamps and the resume file.
+struct startup_files {
+  std::vector<file_stamp> stamps;
+  std::optional<std::string> resume; // nullopt: none
+  std::string resume_error;          // set: unreadable
+};
+
+} // namespace
+} // namespace actorrent
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::shared_ptr<actorrent::startup_files>)
+namespace actorrent {
+namespace {
+
+// Runs the start-up reads on a thread of its own: stat() of every file (a
+// torrent may have 100,000) and the resume file can take seconds on a slow
+// disk, and the shared scheduler runs every peer's bookkeeping meanwhile.
+caf::behavior startup_reader(caf::event_based_actor* self, context_ptr ctx) {
+  return {[=](msg::check_atom) {
+    auto out = std::make_shared<startup_files>();
+    const auto& m = ctx->torrent;
+    try {
+      out->stamps = storage(ctx->options.download_dir, m).stamps();
+      out->resume = load_file(resume_path(ctx->options.download_dir, m.info_hash), 64 << 20);
+    } catch (const std::exception& e) {
+      out->resume_error = e.what();
+    }
+    self->quit();
+    return out;
+  }};
+}
+
+void check_with(self_ptr self, const startup_files& files);
+
 void load_state_and_check(self_ptr self) {
+  auto reader = self->home_system().spawn<caf::detached>(startup_reader, self->state.ctx);
+  self->request(reader, caf::infinite, msg::check_atom::value)
+      .then([=](std::shared_ptr<startup_files> files) { check_with(self, *files); },
+            [=](caf::error& e) { stop(self, 1, "reading the download folder failed: " + describe(e)); });
+}
+
+void check_with(self_ptr self, const startup_files& files) {
   auto& st = self->state;
+  if (st.stopping) return;
   const auto& m = st.ctx->torrent;
   st.have = bitfield(m.piece_count());
   st.resume.info_hash = m.info_hash;
-  const auto now = storage(st.ctx->options.download_dir, m).stamps();
+  const auto& now = files.stamps;
   bool resume_ok = false;
   const std::string path = resume_path(st.ctx->options.download_dir, m.info_hash);
   try {
-    if (auto bytes = load_file(path, 64 << 20)) {
-      st.resume = decode_resume(*bytes, m);
+    if (!files.resume_error.empty()) throw std::runtime_error(files.resume_error);
+    if (now.size() != m.files.size()) throw std::runtime_error("the files could not be read");
+    if (files.resume) {
+      st.resume = decode_resume(*files.resume, m);
       resume_ok = true;
       st.downloaded_before = st.resume.downloaded;
       if (!st.ctx->options.recheck) st.have = trusted_pieces(st.resume, m, now);
@@ -668,7 +711,9 @@ void load_state_and_check(self_ptr self) {
     spdlog::warn("resume file {} is unusable ({}): checking the data on disk instead", path, e.what());
     st.resume = resume_data{m.info_hash, bitfield(m.piece_count()), {}, 0, 0};
   }
-  const auto to_check = pieces_to_check(st, now, resume_ok);
+  std::vector<file_stamp> stamps = now;
+  stamps.resize(m.files.size());
+  const auto to_check = pieces_to_check(st, stamps, resume_ok);
   if (to_check.empty()) return start_download(self);
 
   // Hash on every core. Checkers take batches from a shared queue, so one

@@ -26,6 +26,7 @@
 #include "actors/session.hpp"
 #include "main/terminal_text.hpp"
 #include "messages/atoms.hpp"
+#include "protocol/atomic_file.hpp"
 #include "protocol/magnet.hpp"
 
 namespace actorrent::cli {
@@ -59,13 +60,7 @@ namespace {
 std::string save_torrent_file(const std::string& dir, const metainfo& m, const std::string& bytes) {
   std::filesystem::create_directories(dir);
   const std::string path = dir + "/" + m.name + ".torrent";
-  const std::string tmp = path + ".part";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    if (!out.flush()) throw std::runtime_error("cannot write " + tmp);
-  }
-  std::filesystem::rename(tmp, path);
+  save_file_atomically(path, bytes);
   return path;
 }
 

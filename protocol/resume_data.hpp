@@ -6,6 +6,8 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+
+#include "protocol/atomic_file.hpp"
 #include <string_view>
 #include <vector>
 
@@ -37,8 +39,6 @@ bitfield trusted_pieces(const resume_data& r, const metainfo& m, const std::vect
 
 // DIR/.actorrent/INFOHASH.resume
 std::string resume_path(const std::string& download_dir, const sha1_digest& info_hash);
-// Atomic replace; throws storage_error.
-void save_file_atomically(const std::string& path, std::string_view bytes);
 // nullopt when the file does not exist; throws storage_error on other errors.
 std::optional<std::string> load_file(const std::string& path, std::size_t max_size);
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <random>
 
+#include "protocol/tracker_codec.hpp"
+
 namespace actorrent::dht {
 
 routing_table::routing_table(node_id self) : self_(self), buckets_(1) {}
@@ -27,6 +29,43 @@ void routing_table::split_last() {
   buckets_.push_back(std::move(next));
 }
 
+namespace {
+
+// Loopback, private and link-local ranges: many nodes per subnet are normal there.
+bool local_address(const std::string& raw) {
+  const auto b = [&](std::size_t i) { return static_cast<unsigned char>(raw[i]); };
+  if (raw.size() == 4)
+    return b(0) == 127 || b(0) == 10 || (b(0) == 172 && (b(1) & 0xF0) == 16) || (b(0) == 192 && b(1) == 168) ||
+           (b(0) == 169 && b(1) == 254);
+  if (raw.size() == 16)
+    return raw == std::string(15, '\0') + '\1' || (b(0) & 0xFE) == 0xFC || (b(0) == 0xFE && (b(1) & 0xC0) == 0x80);
+  return false;
+}
+
+} // namespace
+
+bool routing_table::admits(const node_info& n, const bucket& b) const {
+  for (const auto& bk : buckets_) {
+    for (const auto& e : bk.nodes)
+      if (e.info.ip == n.ip) return false;
+    for (const auto& e : bk.replacements)
+      if (e.info.ip == n.ip) return false;
+  }
+  const std::string raw = ip_bytes(n.ip);
+  if (raw.empty() || local_address(raw)) return true;
+  const std::size_t prefix = raw.size() == 4 ? 3 : 8; // /24 or /64
+  for (const auto& e : b.nodes) {
+    const std::string other = ip_bytes(e.info.ip);
+    if (other.size() == raw.size() && other.compare(0, prefix, raw, 0, prefix) == 0) return false;
+  }
+  return true;
+}
+
+bool routing_table::contains(const node_id& id) const {
+  const bucket& b = buckets_[bucket_of(id)];
+  return std::any_of(b.nodes.begin(), b.nodes.end(), [&](const entry& e) { return e.info.id == id; });
+}
+
 routing_table::added routing_table::heard_from(const node_info& n, clock::time_point now) {
   if (n.id == self_ || n.port == 0) return added::ignored;
   for (;;) {
@@ -38,7 +77,16 @@ routing_table::added routing_table::heard_from(const node_info& n, clock::time_p
         e.failures = 0;
         return added::updated;
       }
+    const bool known_replacement = std::any_of(b.replacements.begin(), b.replacements.end(),
+                                               [&](const entry& r) { return r.info.id == n.id; });
+    if (!known_replacement && !admits(n, b)) return added::ignored;
+    const auto leave_replacements = [&] {
+      b.replacements.erase(std::remove_if(b.replacements.begin(), b.replacements.end(),
+                                          [&](const entry& r) { return r.info.id == n.id; }),
+                           b.replacements.end());
+    };
     if (b.nodes.size() < k) {
+      leave_replacements();
       b.nodes.push_back({n, now, 0});
       b.refreshed = now;
       return added::inserted;
@@ -51,6 +99,7 @@ routing_table::added routing_table::heard_from(const node_info& n, clock::time_p
     // A bad node gives way at once; otherwise the newcomer waits on the replacement list.
     for (auto& e : b.nodes)
       if (e.failures >= bad_after_failures) {
+        leave_replacements();
         e = {n, now, 0};
         return added::inserted;
       }

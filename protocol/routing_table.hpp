@@ -4,6 +4,11 @@
 // keep their good nodes and put newcomers on a replacement list. A node that
 // fails to answer twice is bad and gives way to a replacement; one not heard
 // from in 15 minutes is questionable (the DHT actor pings it).
+//
+// Sybil limits (libtorrent's restrict_routing_ips): one node per IP address
+// in the whole table, and per bucket one node per /24 (IPv4) or /64 (IPv6)
+// of public addresses, so one host or one subnet cannot fill our view of the
+// DHT. Loopback and private ranges are exempt (test networks, LANs).
 #include <chrono>
 #include <cstddef>
 #include <vector>
@@ -24,7 +29,7 @@ public:
   const node_id& self() const { return self_; }
 
   enum class added { inserted, updated, replacement, ignored };
-  // We heard from this node (it answered us, or queried us): it is good now.
+  // We heard from this node (it answered our query): it is good now.
   added heard_from(const node_info& n, clock::time_point now);
   // A query to it went unanswered.
   void failed(const node_id& id);
@@ -39,6 +44,7 @@ public:
   // it refreshes the bucket), and marks them refreshed.
   std::vector<node_id> refresh_targets(clock::time_point now, std::uint64_t random);
 
+  bool contains(const node_id& id) const;
   std::size_t size() const;
   std::size_t bucket_count() const { return buckets_.size(); }
   std::vector<node_info> all() const;
@@ -55,6 +61,7 @@ private:
     clock::time_point refreshed{};
   };
   std::size_t bucket_of(const node_id& id) const;
+  bool admits(const node_info& n, const bucket& b) const;
   void split_last();
 
   node_id self_;

@@ -88,6 +88,26 @@ BOOST_AUTO_TEST_CASE(bad_nodes_give_way_to_replacements) {
   BOOST_TEST(rt.heard_from(moved, t0) == routing_table::added::ignored);
 }
 
+BOOST_AUTO_TEST_CASE(one_node_per_ip_and_per_public_24_in_a_bucket) {
+  std::mt19937_64 rng(9);
+  routing_table rt(random_id(rng));
+  using added = routing_table::added;
+  // A second id from an address already in the table is not believed (Sybil).
+  BOOST_TEST(rt.heard_from({random_id(rng), "8.8.8.1", 6881}, t0) == added::inserted);
+  BOOST_TEST(rt.heard_from({random_id(rng), "8.8.8.1", 6882}, t0) == added::ignored);
+  // Another host of the same public /24, in the same bucket: refused too.
+  BOOST_TEST(rt.heard_from({random_id(rng), "8.8.8.2", 6881}, t0) == added::ignored);
+  BOOST_TEST(rt.heard_from({random_id(rng), "8.8.9.1", 6881}, t0) == added::inserted);
+  BOOST_TEST(rt.heard_from({random_id(rng), "2001:db8::1", 6881}, t0) == added::inserted);
+  BOOST_TEST(rt.heard_from({random_id(rng), "2001:db8::2", 6881}, t0) == added::ignored); // same /64
+  // Loopback and private ranges are exempt from the subnet rule (LANs, tests).
+  BOOST_TEST(rt.heard_from({random_id(rng), "192.168.1.10", 6881}, t0) == added::inserted);
+  BOOST_TEST(rt.heard_from({random_id(rng), "192.168.1.11", 6881}, t0) == added::inserted);
+  BOOST_TEST(rt.heard_from({random_id(rng), "127.0.0.5", 6881}, t0) == added::inserted);
+  BOOST_TEST(rt.heard_from({random_id(rng), "127.0.0.6", 6881}, t0) == added::inserted);
+  BOOST_TEST(rt.size() == 7u);
+}
+
 BOOST_AUTO_TEST_CASE(closest_are_ordered_by_xor_distance) {
   std::mt19937_64 rng(7);
   const node_id self = random_id(rng);
