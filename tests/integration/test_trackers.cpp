@@ -14,24 +14,7 @@ using namespace actorrent;
 using test::run_actorrent;
 using namespace std::chrono_literals;
 
-namespace {
-
-// The JSON lines a fake tracker of `kind` logged (one per request it got).
-std::vector<nlohmann::json> fake_tracker_log(const test::swarm& s, const std::string& kind) {
-  std::vector<nlohmann::json> out;
-  DIR* d = ::opendir(s.work().c_str());
-  while (dirent* e = d ? ::readdir(d) : nullptr) {
-    const std::string name = e->d_name;
-    if (name.rfind(kind, 0) != 0 || name.size() < 4 || name.substr(name.size() - 4) != ".log") continue;
-    std::ifstream in(s.work() + "/" + name);
-    for (std::string line; std::getline(in, line);)
-      if (!line.empty()) out.push_back(nlohmann::json::parse(line));
-  }
-  if (d) ::closedir(d);
-  return out;
-}
-
-} // namespace
+using test::fake_tracker_log;
 
 BOOST_AUTO_TEST_SUITE(trackers)
 

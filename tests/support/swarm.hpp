@@ -2,6 +2,8 @@
 // The loopback swarm fixture (tests/fixtures/swarm.py) as an RAII object:
 // opentracker and libtorrent seeders on 127.0.0.1, stopped by PID when the
 // object goes away, work directory removed.
+#include <dirent.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -72,5 +74,20 @@ private:
   std::string work_;
   nlohmann::json meta_;
 };
+
+// The JSON lines a fake tracker of `kind` (swarm.py --tiers) logged, one per request it got.
+inline std::vector<nlohmann::json> fake_tracker_log(const swarm& s, const std::string& kind) {
+  std::vector<nlohmann::json> out;
+  DIR* d = ::opendir(s.work().c_str());
+  while (dirent* e = d ? ::readdir(d) : nullptr) {
+    const std::string name = e->d_name;
+    if (name.rfind(kind, 0) != 0 || name.size() < 4 || name.substr(name.size() - 4) != ".log") continue;
+    std::ifstream in(s.work() + "/" + name);
+    for (std::string line; std::getline(in, line);)
+      if (!line.empty()) out.push_back(nlohmann::json::parse(line));
+  }
+  if (d) ::closedir(d);
+  return out;
+}
 
 } // namespace actorrent::test
