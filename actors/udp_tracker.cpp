@@ -51,18 +51,19 @@ struct udp_tracker_state {
 
 using self_ptr = caf::io::stateful_broker<udp_tracker_state>*;
 
-// Whether the tracker is reached over IPv6 (its replies then carry 18-byte
-// peers). CAF 0.17 does not tell a datagram handle's remote address, so we
-// resolve as it does and take the first answer's family.
-bool resolves_to_ipv6(const std::string& host) {
+// The tracker's name as an IP literal, resolved the way CAF would (the first
+// answer). Blocking: it runs on the caller's thread (udp_exchange), never on
+// the multiplexer that every peer socket shares. Empty if it does not resolve.
+std::string resolve_numeric(const std::string& host) {
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_DGRAM;
   addrinfo* res = nullptr;
-  if (getaddrinfo(host.c_str(), nullptr, &hints, &res) != 0 || res == nullptr) return host.find(':') != std::string::npos;
-  const bool v6 = res->ai_family == AF_INET6;
+  if (getaddrinfo(host.c_str(), nullptr, &hints, &res) != 0 || res == nullptr) return {};
+  char text[NI_MAXHOST] = {};
+  const bool ok = getnameinfo(res->ai_addr, res->ai_addrlen, text, sizeof text, nullptr, 0, NI_NUMERICHOST) == 0;
   freeaddrinfo(res);
-  return v6;
+  return ok ? std::string(text) : std::string();
 }
 
 std::uint32_t fresh_transaction(udp_tracker_state& st) {
@@ -153,7 +154,10 @@ caf::behavior udp_tracker_behavior(self_ptr self, std::string owner) {
           }
           tracker_endpoint ep;
           ep.hdl = *hdl;
-          ep.ipv6 = resolves_to_ipv6(req.host);
+          // The host is an IP literal (see udp_exchange). CAF 0.17 does not tell a
+          // datagram handle's remote address; the literal's family says whether
+          // replies carry 18-byte (IPv6) peers.
+          ep.ipv6 = req.host.find(':') != std::string::npos;
           st.endpoints.emplace(key, ep);
         }
         if (req.attempts == 0) req.attempts = 1;
@@ -202,6 +206,12 @@ caf::actor spawn_udp_tracker(caf::actor_system& sys, std::string owner) {
 
 udp_tracker_reply udp_exchange(caf::actor_system& sys, const caf::actor& client, udp_tracker_request req) {
   udp_tracker_reply out;
+  const std::string name = req.host;
+  req.host = resolve_numeric(name);
+  if (req.host.empty()) {
+    out.failure = "cannot resolve UDP tracker " + name;
+    return out;
+  }
   // The broker gives up after its last resend; this bound only guards against a lost broker.
   const std::uint64_t resends_ms = std::uint64_t{req.first_timeout_ms} * ((1ULL << std::min<std::uint32_t>(req.attempts, 9)) - 1);
   caf::scoped_actor waiter{sys};

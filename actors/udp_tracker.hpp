@@ -19,7 +19,8 @@ namespace actorrent {
 caf::actor spawn_udp_tracker(caf::actor_system& sys, std::string owner);
 
 // Runs one exchange on `client` and waits for its reply; for callers that have
-// a thread of their own to block (the tracker actor, the scrape command).
+// a thread of their own to block (the tracker actor, the scrape command). The
+// host is resolved here, on that thread: the broker only ever sees IP literals.
 udp_tracker_reply udp_exchange(caf::actor_system& sys, const caf::actor& client, udp_tracker_request req);
 
 } // namespace actorrent
