@@ -1,5 +1,6 @@
 #include "actors/flusher.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -18,7 +19,10 @@ flusher_actor::behavior_type flusher_behavior(flusher_actor::pointer, std::strin
       [dir](msg::flush_atom, const std::vector<int>& fds) -> caf::result<msg::flush_atom> {
         int error = 0;
         for (int fd : fds) {
-          if (::fdatasync(fd) != 0 && error == 0) error = errno;
+          // A folder's descriptor stands for its whole filesystem (see storage::take_dirty_descriptors).
+          struct stat st{};
+          const bool whole_fs = ::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode);
+          if ((whole_fs ? ::syncfs(fd) : ::fdatasync(fd)) != 0 && error == 0) error = errno;
           ::close(fd);
         }
         if (error != 0) return caf::make_error(caf::sec::runtime_error, "cannot flush files in '" + dir + "': " + std::strerror(error));

@@ -42,11 +42,13 @@ void make_dirs(const std::string& path) {
 
 storage::storage(std::string root, const metainfo& m, std::size_t max_open_files)
     : root_(root.empty() ? "." : std::move(root)), files_(m.files), map_(m.make_file_map()),
-      fds_(m.files.size(), -1), last_use_(m.files.size(), 0), dirty_(m.files.size(), false),
+      fds_(m.files.size(), -1), lru_pos_(m.files.size()), dirty_(m.files.size(), false),
       max_open_(std::max<std::size_t>(max_open_files, 1)) {}
 
 storage::~storage() {
   for (std::size_t i = 0; i < fds_.size(); ++i) close_file(i);
+  close_kept_dirs();
+  if (root_fd_ >= 0) ::close(root_fd_);
 }
 
 std::string storage::display_path(std::size_t file) const {
@@ -62,21 +64,38 @@ int storage::open_root(bool create) const {
 
 // Walks down the tree to a file's folder: each directory opened with
 // O_NOFOLLOW, so no component may be a symlink, even one planted after the
-// torrent started.
-int storage::open_parent(std::size_t file, bool create) const {
-  fd_guard dir{open_root(create)};
+// torrent started. Folders opened on the way are kept (a few hundred at most):
+// a torrent of 100,000 files otherwise pays a walk, and a mkdir of every level
+// of the download folder, per file it opens. Like the open file descriptors,
+// a kept one stays on the folder it was opened on: a symlink planted there
+// later is never followed.
+int storage::open_parent(std::size_t file, bool create) {
+  constexpr std::size_t max_kept = 256;
   const auto& path = files_[file].path;
+  if (root_fd_ < 0) root_fd_ = open_root(create);
+  int dir = root_fd_;
+  std::string key;
   for (std::size_t i = 0; i + 1 < path.size(); ++i) {
-    if (create && ::mkdirat(dir.fd, path[i].c_str(), 0755) != 0 && errno != EEXIST)
+    key += path[i];
+    key += '/';
+    if (auto it = dir_fds_.find(key); it != dir_fds_.end()) {
+      dir = it->second;
+      continue;
+    }
+    if (create && ::mkdirat(dir, path[i].c_str(), 0755) != 0 && errno != EEXIST)
       fail("cannot create directory for '" + display_path(file) + "'", errno);
-    const int next = ::openat(dir.fd, path[i].c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    const int next = ::openat(dir, path[i].c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (next < 0) fail("cannot open directory for '" + display_path(file) + "'", errno);
-    ::close(dir.fd);
-    dir.fd = next;
+    if (dir_fds_.size() >= max_kept) close_kept_dirs(); // `dir` may be among them: its successor is open
+    dir_fds_.emplace(key, next);
+    dir = next;
   }
-  const int out = dir.fd;
-  dir.fd = -1;
-  return out;
+  return dir;
+}
+
+void storage::close_kept_dirs() {
+  for (auto& [key, fd] : dir_fds_) ::close(fd);
+  dir_fds_.clear();
 }
 
 // BEP 47 symlink: a relative link from the file's folder to its target below
@@ -89,29 +108,25 @@ void storage::make_symlink(std::size_t file) {
   std::string target;
   for (std::size_t i = 2; i < f.path.size(); ++i) target += "../"; // path[0] is the torrent's root folder
   for (std::size_t i = 0; i < f.symlink_target.size(); ++i) target += (i ? "/" : "") + f.symlink_target[i];
-  fd_guard dir{open_parent(file, true)};
-  if (::symlinkat(target.c_str(), dir.fd, f.path.back().c_str()) == 0) return;
+  const int dir = open_parent(file, true);
+  if (::symlinkat(target.c_str(), dir, f.path.back().c_str()) == 0) return;
   const int code = errno;
   char existing[PATH_MAX];
-  const auto n = ::readlinkat(dir.fd, f.path.back().c_str(), existing, sizeof existing);
+  const auto n = ::readlinkat(dir, f.path.back().c_str(), existing, sizeof existing);
   if (code == EEXIST && n >= 0 && std::string_view(existing, static_cast<std::size_t>(n)) == target) return; // made by an earlier run
   fail("cannot make the symlink '" + display_path(file) + "'", code);
 }
 
 int storage::fd_for(std::size_t file, bool create) {
-  last_use_[file] = ++use_clock_;
-  if (fds_[file] >= 0) return fds_[file];
-  if (open_count_ >= max_open_) {
-    // Close the least recently used descriptor.
-    std::size_t victim = fds_.size();
-    for (std::size_t i = 0; i < fds_.size(); ++i)
-      if (fds_[i] >= 0 && (victim == fds_.size() || last_use_[i] < last_use_[victim])) victim = i;
-    close_file(victim);
+  if (fds_[file] >= 0) {
+    lru_.splice(lru_.begin(), lru_, lru_pos_[file]);
+    return fds_[file];
   }
-  fd_guard dir{open_parent(file, create)};
+  if (open_count_ >= max_open_ && !lru_.empty()) evict(lru_.back());
+  const int dir = open_parent(file, create);
   const auto& path = files_[file].path;
   const int flags = O_RDWR | O_NOFOLLOW | O_CLOEXEC | (create ? O_CREAT : 0);
-  const int fd = ::openat(dir.fd, path.back().c_str(), flags, files_[file].executable ? 0755 : 0644);
+  const int fd = ::openat(dir, path.back().c_str(), flags, files_[file].executable ? 0755 : 0644);
   if (fd < 0) fail("cannot open '" + display_path(file) + "'", errno);
   struct stat st{};
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -119,15 +134,42 @@ int storage::fd_for(std::size_t file, bool create) {
     ::close(fd);
     fail("'" + display_path(file) + "' is not a regular file", code);
   }
+  // Opened to write: the file takes its full size (sparse: ftruncate reserves no blocks).
+  if (create && st.st_size != files_[file].length && ::ftruncate(fd, files_[file].length) != 0) {
+    const int code = errno;
+    ::close(fd);
+    fail("cannot size '" + display_path(file) + "'", code);
+  }
   fds_[file] = fd;
   ++open_count_;
+  lru_.push_front(file);
+  lru_pos_[file] = lru_.begin();
   return fd;
+}
+
+void storage::set_dirty(std::size_t file, bool dirty) {
+  if (dirty_[file] == dirty) return;
+  dirty_[file] = dirty;
+  dirty ? ++dirty_count_ : --dirty_count_;
+}
+
+// Closes the least recently used file for another; its unsynced writes are
+// covered by the next flush's syncfs (a per-file fdatasync here, on the disk
+// writer's thread, cost a disk round trip per evicted file).
+void storage::evict(std::size_t file) {
+  if (dirty_[file]) closed_unsynced_ = true;
+  set_dirty(file, false);
+  lru_.erase(lru_pos_[file]);
+  ::close(fds_[file]);
+  fds_[file] = -1;
+  --open_count_;
 }
 
 void storage::close_file(std::size_t file) {
   if (fds_[file] < 0) return;
   if (dirty_[file]) ::fdatasync(fds_[file]);
-  dirty_[file] = false;
+  set_dirty(file, false);
+  lru_.erase(lru_pos_[file]);
   ::close(fds_[file]);
   fds_[file] = -1;
   --open_count_;
@@ -136,13 +178,7 @@ void storage::close_file(std::size_t file) {
 void storage::create_files() {
   for (std::size_t i = 0; i < files_.size(); ++i) {
     if (files_[i].symlink) make_symlink(i);
-    if (!files_[i].holds_data()) continue;
-    const int fd = fd_for(i, true);
-    struct stat st{};
-    if (::fstat(fd, &st) != 0) fail("cannot stat '" + display_path(i) + "'", errno);
-    // Sparse: ftruncate reserves no blocks; data lands as pieces arrive.
-    if (st.st_size != files_[i].length && ::ftruncate(fd, files_[i].length) != 0)
-      fail("cannot size '" + display_path(i) + "'", errno);
+    if (files_[i].holds_data()) fd_for(i, true); // sized there
   }
 }
 
@@ -168,7 +204,7 @@ void storage::transfer(bool writing, std::uint32_t piece, std::uint32_t begin, c
       }
       done += n;
     }
-    if (writing) dirty_[s.file_index] = true;
+    if (writing) set_dirty(s.file_index, true);
   }
 }
 
@@ -215,7 +251,7 @@ void storage::write(std::uint32_t piece, std::uint32_t begin, const std::vector<
         }
       }
     }
-    dirty_[s.file_index] = true;
+    set_dirty(s.file_index, true);
   }
 }
 
@@ -230,24 +266,40 @@ std::string storage::read_piece(std::uint32_t piece) {
 }
 
 void storage::flush(bool all) {
-  for (std::size_t i = 0; i < fds_.size(); ++i) {
-    if ((!dirty_[i] && !all) || fds_[i] < 0) continue;
+  if (closed_unsynced_ || all) {
+    // Files closed unsynced, or flushes still running elsewhere: one syncfs
+    // covers every file of the download folder's filesystem.
+    fd_guard root{open_root(false)};
+    if (::syncfs(root.fd) != 0) fail("cannot flush '" + root_ + "'", errno);
+    closed_unsynced_ = false;
+    for (std::size_t i : lru_) set_dirty(i, false);
+    return;
+  }
+  for (std::size_t i : lru_) {
+    if (!dirty_[i]) continue;
     if (::fdatasync(fds_[i]) != 0) fail("cannot flush '" + display_path(i) + "'", errno);
-    dirty_[i] = false;
+    set_dirty(i, false);
   }
 }
 
 std::vector<int> storage::take_dirty_descriptors() {
+  constexpr std::size_t many = 64; // past this, one syncfs beats a syscall per file
   std::vector<int> out;
-  for (std::size_t i = 0; i < fds_.size(); ++i) {
-    if (!dirty_[i] || fds_[i] < 0) continue;
+  if (closed_unsynced_ || dirty_count_ > many) {
+    out.push_back(open_root(false));
+    closed_unsynced_ = false;
+    for (std::size_t i : lru_) set_dirty(i, false);
+    return out;
+  }
+  for (std::size_t i : lru_) {
+    if (!dirty_[i]) continue;
     const int fd = ::fcntl(fds_[i], F_DUPFD_CLOEXEC, 0);
     if (fd < 0) {
       for (int d : out) ::close(d);
       fail("cannot flush '" + display_path(i) + "'", errno);
     }
     out.push_back(fd);
-    dirty_[i] = false;
+    set_dirty(i, false);
   }
   return out;
 }

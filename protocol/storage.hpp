@@ -8,6 +8,8 @@
 // relative and only to targets inside the torrent's folder. File descriptors are
 // opened on demand and capped, so torrents with many files work.
 #include <cstdint>
+#include <list>
+#include <unordered_map>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -56,7 +58,9 @@ public:
   void flush(bool all = false);
   // For a flush on another thread: a duplicate descriptor of every file
   // written since the last flush (the caller fdatasyncs and closes them);
-  // those files count as clean from now on.
+  // those files count as clean from now on. When written files were closed
+  // unsynced (descriptor cap) or are many, it holds a descriptor of the
+  // download folder instead: the caller then syncfs()es that filesystem.
   std::vector<int> take_dirty_descriptors();
 
   // Size and modification time of each file as it is on disk now.
@@ -69,8 +73,11 @@ private:
   void transfer(bool writing, std::uint32_t piece, std::uint32_t begin, char* buf, std::uint32_t length);
   int fd_for(std::size_t file, bool create);
   void close_file(std::size_t file);
+  void evict(std::size_t file);
+  void set_dirty(std::size_t file, bool dirty);
   int open_root(bool create) const;
-  int open_parent(std::size_t file, bool create) const;
+  int open_parent(std::size_t file, bool create); // borrowed: kept open by us
+  void close_kept_dirs();
   void make_symlink(std::size_t file);
   std::string display_path(std::size_t file) const;
 
@@ -78,10 +85,18 @@ private:
   std::vector<torrent_file> files_;
   file_map map_;
   std::vector<int> fds_;
-  std::vector<std::uint64_t> last_use_;
+  // Open files, most recently used first: eviction is O(1), not a scan of
+  // every file (a torrent of 100,000 files evicts on nearly every write).
+  std::list<std::size_t> lru_;
+  std::vector<std::list<std::size_t>::iterator> lru_pos_;
   std::vector<bool> dirty_;
-  std::uint64_t use_clock_ = 0;
+  std::size_t dirty_count_ = 0;
+  // Written files closed without a sync (evicted): the next flush syncs the
+  // whole filesystem once instead of one fdatasync per evicted file.
+  bool closed_unsynced_ = false;
   std::size_t open_count_ = 0;
+  int root_fd_ = -1;                                // the download folder, once opened
+  std::unordered_map<std::string, int> dir_fds_;    // folders below it, by "a/b/"
   std::size_t max_open_;
 };
 

@@ -143,6 +143,7 @@ BOOST_AUTO_TEST_CASE(seeds_a_multi_file_torrent_to_a_libtorrent_leecher) {
   BOOST_TEST(s.verify(dir));
   const auto last = stop_seeder(*seeder);
   BOOST_TEST((last["bytes_uploaded"].get<std::int64_t>() >= std::int64_t{64} << 20));
+  BOOST_TEST(last["ratio"].get<double>() >= 1.0, last.dump()); // the whole torrent went out once
 }
 
 

@@ -160,6 +160,34 @@ BOOST_AUTO_TEST_CASE(works_with_few_descriptors) {
     BOOST_TEST(st.read_piece(p) == payload.substr(static_cast<std::size_t>(g.piece_offset(p)), g.piece_size(p)));
 }
 
+// 3,000 one-byte files through 8 descriptors: eviction is constant-time and
+// unsynced (one syncfs covers the evicted files at the next flush), and no
+// byte is lost on the way.
+BOOST_AUTO_TEST_CASE(many_tiny_files_through_few_descriptors) {
+  std::vector<test::file_spec> files;
+  for (int i = 0; i < 3000; ++i) files.push_back({{"d" + std::to_string(i % 10), "f" + std::to_string(i)}, 1});
+  const metainfo m = parse_metainfo(bencode::encode(test::make_torrent(test::make_info("many", files))));
+  test::temp_dir dir;
+  const std::string payload = random_bytes(3000, 4);
+  storage st(dir.path, m, 8);
+  st.create_files();
+  const auto& g = st.map().geometry();
+  for (std::uint32_t p = 0; p < g.piece_count(); ++p)
+    st.write(p, 0, std::string_view(payload).substr(static_cast<std::size_t>(g.piece_offset(p)), g.piece_size(p)));
+  // Written files were evicted unsynced: the flush is one descriptor of the folder.
+  auto fds = st.take_dirty_descriptors();
+  BOOST_REQUIRE(fds.size() == 1u);
+  struct stat sb{};
+  BOOST_TEST((::fstat(fds[0], &sb) == 0 && S_ISDIR(sb.st_mode)));
+  BOOST_TEST(::syncfs(fds[0]) == 0);
+  ::close(fds[0]);
+  BOOST_TEST(st.take_dirty_descriptors().empty());
+  st.flush(true);
+  BOOST_TEST(read_file(dir.path + "/many/d7/f1237") == payload.substr(1237, 1));
+  for (std::uint32_t p = 0; p < g.piece_count(); ++p)
+    BOOST_TEST(st.read_piece(p) == payload.substr(static_cast<std::size_t>(g.piece_offset(p)), g.piece_size(p)));
+}
+
 BOOST_AUTO_TEST_CASE(symlinks_inside_the_download_dir_are_not_followed) {
   test::temp_dir dir, outside;
   const metainfo m = odd_multi_file();
