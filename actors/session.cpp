@@ -675,6 +675,7 @@ caf::behavior startup_reader(caf::event_based_actor* self, context_ptr ctx) {
     } catch (const std::exception& e) {
       out->resume_error = e.what();
     }
+    out->stamps.resize(m.files.size()); // unreadable files look absent: their pieces are fetched
     self->quit();
     return out;
   }};
@@ -700,7 +701,6 @@ void check_with(self_ptr self, const startup_files& files) {
   const std::string path = resume_path(st.ctx->options.download_dir, m.info_hash);
   try {
     if (!files.resume_error.empty()) throw std::runtime_error(files.resume_error);
-    if (now.size() != m.files.size()) throw std::runtime_error("the files could not be read");
     if (files.resume) {
       st.resume = decode_resume(*files.resume, m);
       resume_ok = true;
@@ -711,9 +711,7 @@ void check_with(self_ptr self, const startup_files& files) {
     spdlog::warn("resume file {} is unusable ({}): checking the data on disk instead", path, e.what());
     st.resume = resume_data{m.info_hash, bitfield(m.piece_count()), {}, 0, 0};
   }
-  std::vector<file_stamp> stamps = now;
-  stamps.resize(m.files.size());
-  const auto to_check = pieces_to_check(st, stamps, resume_ok);
+  const auto to_check = pieces_to_check(st, now, resume_ok);
   if (to_check.empty()) return start_download(self);
 
   // Hash on every core. Checkers take batches from a shared queue, so one
