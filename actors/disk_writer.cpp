@@ -14,7 +14,6 @@
 #include "actors/flusher.hpp"
 #include "actors/load_meter.hpp"
 #include "actors/failure_reason.hpp"
-#include "protocol/block_cache.hpp"
 #include "protocol/sha1.hpp"
 #include "protocol/smart_ban.hpp"
 #include "protocol/storage.hpp"
@@ -26,7 +25,7 @@ namespace {
 constexpr auto flush_interval = std::chrono::seconds(2);
 constexpr std::size_t verified_batch = 32;
 constexpr auto verified_delay = std::chrono::milliseconds(50);
-constexpr std::size_t read_cache_bytes = 4 << 20; // recently served blocks
+constexpr std::uint64_t max_read_bytes = 4 << 20; // one read request's blocks, at most
 // Write errors in a row (EIO and the like) before we give up: a few are
 // retried by fetching their piece again, a failing disk stops the download.
 constexpr std::uint32_t max_write_errors_in_row = 16;
@@ -62,7 +61,6 @@ struct disk_state {
   bool announce_timer_armed = false;
   pending_run run;
   smart_ban culprits;
-  block_cache read_cache{read_cache_bytes};
   scheduler_actor scheduler;
   caf::actor session;
   resume_actor resume;
@@ -188,17 +186,22 @@ void write_block(self_ptr self, block_data& b) {
   if (it != st.pieces.end()) finish_piece(self, b.piece, it->second);
 }
 
-// Serves a block of a verified piece, from the cache when another peer
-// asked for it a moment ago.
-void read_block(disk_state& st, const block_ref& b, char* out) {
-  const auto key = block_cache::key_of(b.piece, b.begin);
-  auto cached = st.read_cache.find(key);
-  if (cached && cached->size() == b.length) {
-    std::copy_n(cached->data(), b.length, out);
-    return;
+// Serves blocks of verified pieces into `out`, one read per run of blocks
+// that follow each other in a piece. No cache of our own: the page cache
+// holds what was served a moment ago, and a read from it costs the one copy
+// a cache hit would.
+void read_blocks(disk_state& st, const std::vector<block_ref>& blocks, char* out) {
+  std::size_t i = 0;
+  while (i < blocks.size()) {
+    const auto piece = blocks[i].piece;
+    const auto begin = blocks[i].begin;
+    std::uint64_t length = blocks[i].length;
+    std::size_t j = i + 1;
+    while (j < blocks.size() && blocks[j].piece == piece && blocks[j].begin == begin + length) length += blocks[j++].length;
+    st.store->read(piece, begin, out, static_cast<std::uint32_t>(length));
+    out += length;
+    i = j;
   }
-  st.store->read(b.piece, b.begin, out, b.length);
-  st.read_cache.insert(key, std::make_shared<const std::string>(out, b.length));
 }
 
 // A block could not be written. A transient error (EIO) costs its piece,
@@ -318,16 +321,21 @@ disk_actor::behavior_type disk_behavior(self_ptr self, context_ptr ctx, bitfield
           s.processed_unreported = 0;
         }
       },
-      [=](msg::read_atom, block_ref b) -> caf::result<std::vector<char>> {
+      [=](msg::read_atom, const std::vector<block_ref>& blocks) -> caf::result<std::vector<char>> {
         self->state.load.on_message(self);
         auto& s = self->state;
         const auto& geo = s.store->map().geometry();
-        // Only verified pieces are ever served; peers checked the request already.
-        if (s.failed || b.piece >= geo.piece_count() || !s.have.test(b.piece) || !geo.valid_block(b.piece, b.begin, b.length))
-          return caf::make_error(caf::sec::invalid_argument, std::string("not a block we can serve"));
-        std::vector<char> out(b.length);
+        // Only verified pieces are ever served; peers checked the requests already.
+        std::uint64_t total = 0;
+        for (const auto& b : blocks) {
+          if (s.failed || b.piece >= geo.piece_count() || !s.have.test(b.piece) || !geo.valid_block(b.piece, b.begin, b.length))
+            return caf::make_error(caf::sec::invalid_argument, std::string("not a block we can serve"));
+          total += b.length;
+        }
+        if (total > max_read_bytes) return caf::make_error(caf::sec::invalid_argument, std::string("read too large"));
+        std::vector<char> out(total);
         try {
-          read_block(s, b, out.data());
+          read_blocks(s, blocks, out.data());
         } catch (const storage_error& e) {
           report_fatal(self, e.what());
           return caf::make_error(caf::sec::runtime_error, std::string(e.what()));

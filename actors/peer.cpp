@@ -39,9 +39,10 @@ constexpr auto handshake_limit = 10s; // libtorrent's handshake_timeout: a silen
 constexpr std::size_t max_unrequested_blocks = 32;
 constexpr std::size_t remembered_cancels = 1024;
 constexpr double pipeline_seconds = 3.0;
-constexpr std::size_t max_queued_requests = 500; // more is a flood: drop the peer
+constexpr std::size_t max_queued_requests = 2000; // our reqq (libtorrent's too); more is a flood: drop the peer
 constexpr std::size_t max_bad_requests = 20;     // requests for blocks it cannot get, a minute
-constexpr std::size_t reads_in_flight_max = 8;   // disk reads per peer at once
+constexpr std::size_t blocks_per_read = 16;      // blocks a peer asks the disk writer for at once
+constexpr std::size_t blocks_in_flight_max = 32; // blocks being read for a peer
 // Unsent bytes past which we stop reading blocks for a peer (libtorrent's
 // send_buffer_watermark): a peer that does not read cannot make us buffer
 // its requests in memory; serving resumes as its socket drains.
@@ -186,6 +187,7 @@ void flush_out(broker_ptr self) {
 }
 
 void pump_uploads(broker_ptr self);
+void refuse(broker_ptr self, const block_ref& b);
 
 std::int64_t unsent(const peer_state& st) {
   return st.bytes_queued + static_cast<std::int64_t>(st.out.size()) - st.bytes_written;
@@ -463,47 +465,77 @@ void on_block(broker_ptr self, const wire::piece& m) {
   st.arrived.push_back(b);
 }
 
-void read_and_send(broker_ptr self, block_ref b) {
-  self->request(self->state.setup.disk, std::chrono::seconds(30), msg::read_atom::value, b)
+// Frames the blocks one disk read returned straight into CAF's write buffer
+// (after the frames already waiting, to keep their order): one copy of the
+// payload in user space, one flush for the lot.
+void send_blocks(broker_ptr self, const std::vector<block_ref>& blocks, const std::vector<char>& data) {
+  auto& st = self->state;
+  flush_out(self);
+  auto& buf = self->wr_buf(st.hdl);
+  std::size_t offset = 0;
+  for (const auto& b : blocks) {
+    const char* payload = data.data() + offset;
+    offset += b.length;
+    if (!may_serve(st, b.piece)) { // choked meanwhile
+      refuse(self, b);
+      continue;
+    }
+    char header[wire::piece_header_size];
+    wire::write_piece_header(header, b.piece, b.begin, b.length);
+    buf.insert(buf.end(), header, header + sizeof header);
+    buf.insert(buf.end(), payload, payload + b.length);
+    st.bytes_queued += static_cast<std::int64_t>(sizeof header + b.length);
+    st.blocks_in_send_buffer.emplace_back(st.bytes_queued, b.length);
+  }
+  self->flush(st.hdl);
+  st.last_sent = clock::now();
+}
+
+void read_and_send(broker_ptr self, std::vector<block_ref> blocks) {
+  self->request(self->state.setup.disk, std::chrono::seconds(30), msg::read_atom::value, blocks)
       .then(
           [=](std::vector<char>& data) {
             auto& s = self->state;
-            --s.reads_in_flight;
+            s.reads_in_flight -= blocks.size();
             if (s.closing) return;
-            if (!may_serve(s, b.piece)) { // choked meanwhile
-              refuse(self, b);
-              return flush_out(self);
-            }
-            wire::append_piece(s.out, b.piece, b.begin, std::string_view(data.data(), data.size()));
-            s.blocks_in_send_buffer.emplace_back(s.bytes_queued + static_cast<std::int64_t>(s.out.size()), b.length);
+            send_blocks(self, blocks, data);
             pump_uploads(self);
             flush_out(self);
           },
           [=](caf::error&) {
-            --self->state.reads_in_flight;
+            self->state.reads_in_flight -= blocks.size();
             pump_uploads(self);
           });
 }
 
-// Serves queued requests through the disk writer, a few reads at a time,
-// each first cleared by the upload gate when there is an upload limit, while
-// what it has not read yet (and what we are reading for it) stays under the
-// send watermark.
+// Serves queued requests through the disk writer, several blocks per read,
+// while what it has not read yet (and what we are reading for it) stays under
+// the send watermark. With an upload limit each block is first cleared by the
+// upload gate, one at a time (its burst may be a single block).
 void pump_uploads(broker_ptr self) {
   auto& st = self->state;
-  while (!st.closing && st.reads_in_flight < reads_in_flight_max && !st.upload_queue.empty() &&
-         unsent(st) + static_cast<std::int64_t>(st.reads_in_flight * block_size) < send_watermark) {
-    const block_ref b = st.upload_queue.front();
-    st.upload_queue.pop_front();
-    if (!may_serve(st, b.piece)) {
-      refuse(self, b);
-      continue;
+  const std::size_t batch_max = st.setup.upload_gate ? 1 : blocks_per_read;
+  while (!st.closing && st.reads_in_flight < blocks_in_flight_max && !st.upload_queue.empty()) {
+    std::vector<block_ref> batch;
+    std::int64_t pending = unsent(st) + static_cast<std::int64_t>(st.reads_in_flight * block_size);
+    while (!st.upload_queue.empty() && batch.size() < batch_max && st.reads_in_flight < blocks_in_flight_max &&
+           pending < send_watermark) {
+      const block_ref b = st.upload_queue.front();
+      st.upload_queue.pop_front();
+      if (!may_serve(st, b.piece)) {
+        refuse(self, b);
+        continue;
+      }
+      batch.push_back(b);
+      ++st.reads_in_flight;
+      pending += b.length;
     }
-    ++st.reads_in_flight;
+    if (batch.empty()) return;
     if (!st.setup.upload_gate) {
-      read_and_send(self, b);
+      read_and_send(self, std::move(batch));
       continue;
     }
+    const block_ref b = batch.front();
     self->request(st.setup.upload_gate, caf::infinite, msg::grant_atom::value, b.length)
         .then(
             [=](msg::grant_atom) {
@@ -516,7 +548,7 @@ void pump_uploads(broker_ptr self) {
                 }
                 return;
               }
-              read_and_send(self, b);
+              read_and_send(self, {b});
             },
             [=](caf::error&) { --self->state.reads_in_flight; });
   }
@@ -542,7 +574,7 @@ void on_request(broker_ptr self, const wire::request& m) {
     return;
   }
   if (st.upload_queue.size() >= max_queued_requests)
-    return close_with(self, peer_exit::protocol_error, "request flood (more than 500 outstanding)");
+    return close_with(self, peer_exit::protocol_error, "request flood (more than 2000 outstanding)");
   st.upload_queue.push_back(b);
   pump_uploads(self);
 }
@@ -585,7 +617,12 @@ void on_message(broker_ptr self, const wire::message& msg) {
         } else if constexpr (std::is_same_v<T, wire::piece>) {
           on_block(self, m);
         } else if constexpr (std::is_same_v<T, wire::interested>) {
-          st.peer_interested = true;
+          // Told at once, not at the next tick: with a free slot the
+          // session's choker unchokes a newcomer without a second's wait.
+          if (!st.peer_interested) {
+            st.peer_interested = true;
+            report_rates(self);
+          }
         } else if constexpr (std::is_same_v<T, wire::not_interested>) {
           st.peer_interested = false;
           drop_unservable_requests(self);

@@ -36,7 +36,7 @@ using scheduler_actor = caf::typed_actor<
 // Disk writer: writes blocks, verifies pieces, flushes.
 using disk_actor = caf::typed_actor<
     caf::reacts_to<std::vector<block_data>>,                          // blocks of one read from one peer
-    caf::replies_to<msg::read_atom, block_ref>::with<std::vector<char>>,  // a block of a verified piece
+    caf::replies_to<msg::read_atom, std::vector<block_ref>>::with<std::vector<char>>,  // blocks of verified pieces, concatenated
     caf::replies_to<msg::flush_atom>::with<msg::flush_atom>,
     caf::reacts_to<msg::verified_atom>,                               // timer: announce verified pieces now
     caf::reacts_to<msg::tick_atom>>;

@@ -146,10 +146,23 @@ void append_request(std::string& out, std::uint32_t piece_index, std::uint32_t b
   append_triple(out, message_id::request, piece_index, begin, length);
 }
 
+void write_piece_header(char* out, std::uint32_t piece, std::uint32_t begin, std::uint32_t length) {
+  const auto put = [&](std::size_t at, std::uint32_t v) {
+    out[at] = static_cast<char>(v >> 24);
+    out[at + 1] = static_cast<char>(v >> 16);
+    out[at + 2] = static_cast<char>(v >> 8);
+    out[at + 3] = static_cast<char>(v);
+  };
+  put(0, 9 + length);
+  out[4] = static_cast<char>(message_id::piece);
+  put(5, piece);
+  put(9, begin);
+}
+
 void append_piece(std::string& out, std::uint32_t piece_index, std::uint32_t begin, std::string_view data) {
-  append_header(out, static_cast<std::uint32_t>(9 + data.size()), message_id::piece);
-  append_u32(out, piece_index);
-  append_u32(out, begin);
+  char header[piece_header_size];
+  write_piece_header(header, piece_index, begin, static_cast<std::uint32_t>(data.size()));
+  out.append(header, sizeof header);
   out.append(data);
 }
 

@@ -100,6 +100,10 @@ void append_have(std::string& out, std::uint32_t piece);
 void append_bitfield(std::string& out, std::string_view bytes);
 void append_request(std::string& out, std::uint32_t piece, std::uint32_t begin, std::uint32_t length);
 void append_piece(std::string& out, std::uint32_t piece, std::uint32_t begin, std::string_view data);
+// The 13 bytes before a piece message's payload of `length` bytes, for a
+// sender that copies the payload into its socket buffer itself.
+constexpr std::size_t piece_header_size = 13;
+void write_piece_header(char* out, std::uint32_t piece, std::uint32_t begin, std::uint32_t length);
 void append_cancel(std::string& out, std::uint32_t piece, std::uint32_t begin, std::uint32_t length);
 void append_port(std::string& out, std::uint16_t port);
 void append_suggest(std::string& out, std::uint32_t piece);

@@ -73,7 +73,7 @@ BOOST_AUTO_TEST_CASE(seeder_speaks_fast_extension_and_extension_protocol) {
   BOOST_TEST(j["ext_m"]["ut_metadata"] == 2);
   BOOST_TEST(j["ext_m"]["ut_pex"] == 1);
   BOOST_TEST(j["ext"]["p"] == port);
-  BOOST_TEST(j["ext"]["reqq"] == 500);
+  BOOST_TEST(j["ext"]["reqq"] == 2000);
   BOOST_TEST(j["ext_v"].get<std::string>().rfind("actorrent ", 0) == 0u);
   BOOST_TEST(j["ext_yourip"] == nlohmann::json::array({127, 0, 0, 1}));
   // Choked and not interested: outside the allowed-fast set a reject, inside it the block.
