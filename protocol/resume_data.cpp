@@ -13,23 +13,32 @@ namespace actorrent {
 
 namespace bc = bencode;
 
+// Written as it goes, keys in order: a tree of values for 100,000 file
+// stamps would cost tens of MB at every save.
 std::string encode_resume(const resume_data& r) {
-  bc::value::list files;
+  std::string out = "d";
+  const auto put = [&](std::string_view key, const bc::value& v) {
+    bc::encode_to(out, bc::value(std::string(key)));
+    bc::encode_to(out, v);
+  };
+  put("downloaded", r.downloaded);
+  put("file-format", "actorrent resume");
+  put("file-version", 1);
+  bc::encode_to(out, bc::value(std::string("files")));
+  out += 'l';
   for (const auto& f : r.files) {
-    bc::value::list entry; // pushed one by one: GCC 12 warns falsely on a braced list here
-    entry.emplace_back(f.size);
-    entry.emplace_back(f.mtime_ns);
-    files.emplace_back(std::move(entry));
+    out += "li";
+    out += std::to_string(f.size);
+    out += "ei";
+    out += std::to_string(f.mtime_ns);
+    out += "ee";
   }
-  bc::value::dict d;
-  d["file-format"] = "actorrent resume";
-  d["file-version"] = 1;
-  d["info-hash"] = std::string(as_bytes(r.info_hash));
-  d["pieces"] = std::string(r.have.wire_bytes());
-  d["files"] = std::move(files);
-  d["downloaded"] = r.downloaded;
-  d["uploaded"] = r.uploaded;
-  return bc::encode(d);
+  out += 'e';
+  put("info-hash", std::string(as_bytes(r.info_hash)));
+  put("pieces", std::string(r.have.wire_bytes()));
+  put("uploaded", r.uploaded);
+  out += 'e';
+  return out;
 }
 
 resume_data decode_resume(std::string_view bytes, const metainfo& m) {

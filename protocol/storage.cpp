@@ -43,6 +43,7 @@ void make_dirs(const std::string& path) {
 storage::storage(std::string root, const metainfo& m, std::size_t max_open_files)
     : root_(root.empty() ? "." : std::move(root)), files_(m.files), map_(m.make_file_map()),
       fds_(m.files.size(), -1), lru_pos_(m.files.size()), dirty_(m.files.size(), false),
+      absent_at_start_(m.files.size(), false),
       max_open_(std::max<std::size_t>(max_open_files, 1)) {}
 
 storage::~storage() {
@@ -72,7 +73,10 @@ int storage::open_root(bool create) const {
 int storage::open_parent(std::size_t file, bool create) {
   constexpr std::size_t max_kept = 256;
   const auto& path = files_[file].path;
-  if (root_fd_ < 0) root_fd_ = open_root(create);
+  if (root_fd_ < 0) {
+    if (!create && ::access(root_.c_str(), F_OK) != 0 && errno == ENOENT) return -1;
+    root_fd_ = open_root(create);
+  }
   int dir = root_fd_;
   std::string key;
   for (std::size_t i = 0; i + 1 < path.size(); ++i) {
@@ -85,6 +89,7 @@ int storage::open_parent(std::size_t file, bool create) {
     if (create && ::mkdirat(dir, path[i].c_str(), 0755) != 0 && errno != EEXIST)
       fail("cannot create directory for '" + display_path(file) + "'", errno);
     const int next = ::openat(dir, path[i].c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (next < 0 && !create && errno == ENOENT) return -1;
     if (next < 0) fail("cannot open directory for '" + display_path(file) + "'", errno);
     if (dir_fds_.size() >= max_kept) close_kept_dirs(); // `dir` may be among them: its successor is open
     dir_fds_.emplace(key, next);
@@ -117,16 +122,33 @@ void storage::make_symlink(std::size_t file) {
   fail("cannot make the symlink '" + display_path(file) + "'", code);
 }
 
-int storage::fd_for(std::size_t file, bool create) {
+int storage::fd_for(std::size_t file, bool create, std::int64_t covered_to) {
   if (fds_[file] >= 0) {
     lru_.splice(lru_.begin(), lru_, lru_pos_[file]);
     return fds_[file];
   }
   if (open_count_ >= max_open_ && !lru_.empty()) evict(lru_.back());
   const int dir = open_parent(file, create);
-  const auto& path = files_[file].path;
-  const int flags = O_RDWR | O_NOFOLLOW | O_CLOEXEC | (create ? O_CREAT : 0);
-  const int fd = ::openat(dir, path.back().c_str(), flags, files_[file].executable ? 0755 : 0644);
+  if (dir < 0) fail("cannot open '" + display_path(file) + "'", ENOENT);
+  const auto& f = files_[file];
+  const mode_t mode = f.executable ? 0755 : 0644;
+  int fd = -1;
+  if (create && absent_at_start_[file]) {
+    // Known absent: made here, so it is ours and regular, and empty. A write
+    // that fills it needs no ftruncate (three system calls per small file).
+    absent_at_start_[file] = false;
+    fd = ::openat(dir, f.path.back().c_str(), O_RDWR | O_NOFOLLOW | O_CLOEXEC | O_CREAT | O_EXCL, mode);
+    if (fd >= 0) {
+      if (covered_to < f.length && ::ftruncate(fd, f.length) != 0) {
+        const int code = errno;
+        ::close(fd);
+        fail("cannot size '" + display_path(file) + "'", code);
+      }
+      return keep_open(file, fd);
+    }
+    if (errno != EEXIST) fail("cannot open '" + display_path(file) + "'", errno);
+  }
+  fd = ::openat(dir, f.path.back().c_str(), O_RDWR | O_NOFOLLOW | O_CLOEXEC | (create ? O_CREAT : 0), mode);
   if (fd < 0) fail("cannot open '" + display_path(file) + "'", errno);
   struct stat st{};
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -135,11 +157,15 @@ int storage::fd_for(std::size_t file, bool create) {
     fail("'" + display_path(file) + "' is not a regular file", code);
   }
   // Opened to write: the file takes its full size (sparse: ftruncate reserves no blocks).
-  if (create && st.st_size != files_[file].length && ::ftruncate(fd, files_[file].length) != 0) {
+  if (create && st.st_size != f.length && ::ftruncate(fd, f.length) != 0) {
     const int code = errno;
     ::close(fd);
     fail("cannot size '" + display_path(file) + "'", code);
   }
+  return keep_open(file, fd);
+}
+
+int storage::keep_open(std::size_t file, int fd) {
   fds_[file] = fd;
   ++open_count_;
   lru_.push_front(file);
@@ -175,10 +201,26 @@ void storage::close_file(std::size_t file) {
   --open_count_;
 }
 
+// Makes the folders, the symlinks and the empty files; a file with data is
+// created (and sized) by its first write, so a torrent of 100,000 small files
+// opens each once, not twice. What is already in a file's place must be a
+// regular file: a planted link, folder or device is refused now, not at the
+// first write.
 void storage::create_files() {
   for (std::size_t i = 0; i < files_.size(); ++i) {
     if (files_[i].symlink) make_symlink(i);
-    if (files_[i].holds_data()) fd_for(i, true); // sized there
+    if (!files_[i].holds_data()) continue;
+    if (files_[i].length == 0) {
+      fd_for(i, true);
+      continue;
+    }
+    struct stat st{};
+    if (::fstatat(open_parent(i, true), files_[i].path.back().c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+      if (errno != ENOENT) fail("cannot look at '" + display_path(i) + "'", errno);
+      absent_at_start_[i] = true;
+    } else if (!S_ISREG(st.st_mode)) {
+      fail("'" + display_path(i) + "' is not a regular file", S_ISLNK(st.st_mode) ? ELOOP : EISDIR);
+    }
   }
 }
 
@@ -190,7 +232,7 @@ void storage::transfer(bool writing, std::uint32_t piece, std::uint32_t begin, c
       if (!writing) std::memset(p, 0, static_cast<std::size_t>(s.length)); // pad files read as zeros
       continue;
     }
-    const int fd = fd_for(s.file_index, writing);
+    const int fd = fd_for(s.file_index, writing, writing ? s.file_offset + s.length : 0);
     std::int64_t done = 0;
     while (done < s.length) {
       const auto left = static_cast<std::size_t>(s.length - done);
@@ -230,7 +272,7 @@ void storage::write(std::uint32_t piece, std::uint32_t begin, const std::vector<
       if (part_off == parts[part].size()) ++part, part_off = 0;
     }
     if (files_[s.file_index].pad) continue;
-    const int fd = fd_for(s.file_index, true);
+    const int fd = fd_for(s.file_index, true, s.file_offset + s.length);
     std::int64_t offset = s.file_offset;
     for (std::size_t first = 0; first < iov.size();) {
       const int count = static_cast<int>(std::min<std::size_t>(iov.size() - first, IOV_MAX));
@@ -304,13 +346,16 @@ std::vector<int> storage::take_dirty_descriptors() {
   return out;
 }
 
-std::vector<file_stamp> storage::stamps() const {
+// Each file looked up from its kept folder descriptor (fstatat), not by its
+// whole path: the kernel walks one name per file, not the download path again.
+std::vector<file_stamp> storage::stamps() {
   std::vector<file_stamp> out(files_.size());
   for (std::size_t i = 0; i < files_.size(); ++i) {
     if (!files_[i].holds_data()) continue;
+    const int dir = open_parent(i, false);
     struct stat st{};
-    const std::string p = display_path(i);
-    if (::lstat(p.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+    if (dir < 0 || ::fstatat(dir, files_[i].path.back().c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode))
+      continue;
     out[i].size = st.st_size;
     out[i].mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
   }

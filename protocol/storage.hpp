@@ -3,7 +3,7 @@
 //
 // Every path is resolved with openat() one component at a time and
 // O_NOFOLLOW, so a symlink planted inside the download directory cannot send
-// a write elsewhere. Files are created sparse at their full size. BEP 47 pad
+// a write elsewhere. A file is created by its first write, sparse at its full size. BEP 47 pad
 // files never touch the disk (they read as zeros); BEP 47 symlinks are made
 // relative and only to targets inside the torrent's folder. File descriptors are
 // opened on demand and capped, so torrents with many files work.
@@ -38,12 +38,16 @@ struct file_stamp {
 
 class storage {
 public:
+  // `m` must outlive the storage: its file list is not copied (a torrent of
+  // 100,000 files would cost 20 MB per storage).
   storage(std::string root, const metainfo& m, std::size_t max_open_files = 128);
+  storage(std::string root, metainfo&& m, std::size_t max_open_files = 128) = delete;
   ~storage();
   storage(const storage&) = delete;
   storage& operator=(const storage&) = delete;
 
-  // Creates the directory tree and every file at its final size.
+  // Creates the directory tree, the symlinks and the empty files, and checks
+  // that nothing but a regular file sits where a file goes.
   void create_files();
 
   void write(std::uint32_t piece, std::uint32_t begin, std::string_view data);
@@ -64,25 +68,28 @@ public:
   std::vector<int> take_dirty_descriptors();
 
   // Size and modification time of each file as it is on disk now.
-  std::vector<file_stamp> stamps() const;
+  std::vector<file_stamp> stamps();
   const file_map& map() const noexcept { return map_; }
   const std::string& root() const noexcept { return root_; }
 
 private:
   // Reads or writes one range, file slice by file slice.
   void transfer(bool writing, std::uint32_t piece, std::uint32_t begin, char* buf, std::uint32_t length);
-  int fd_for(std::size_t file, bool create);
+  // `covered_to`: the write about to be made ends there (a new file it fills
+  // needs no sizing).
+  int fd_for(std::size_t file, bool create, std::int64_t covered_to = 0);
+  int keep_open(std::size_t file, int fd);
   void close_file(std::size_t file);
   void evict(std::size_t file);
   void set_dirty(std::size_t file, bool dirty);
   int open_root(bool create) const;
-  int open_parent(std::size_t file, bool create); // borrowed: kept open by us
+  int open_parent(std::size_t file, bool create); // borrowed: kept open by us; -1: missing (only without create)
   void close_kept_dirs();
   void make_symlink(std::size_t file);
   std::string display_path(std::size_t file) const;
 
   std::string root_;
-  std::vector<torrent_file> files_;
+  const std::vector<torrent_file>& files_;
   file_map map_;
   std::vector<int> fds_;
   // Open files, most recently used first: eviction is O(1), not a scan of
@@ -90,6 +97,7 @@ private:
   std::list<std::size_t> lru_;
   std::vector<std::list<std::size_t>::iterator> lru_pos_;
   std::vector<bool> dirty_;
+  std::vector<bool> absent_at_start_; // create_files() found nothing there
   std::size_t dirty_count_ = 0;
   // Written files closed without a sync (evicted): the next flush syncs the
   // whole filesystem once instead of one fdatasync per evicted file.

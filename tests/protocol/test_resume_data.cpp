@@ -37,6 +37,12 @@ BOOST_AUTO_TEST_CASE(round_trip) {
   BOOST_TEST(r.files == sample(m).files);
   BOOST_TEST(r.downloaded == 12345);
   BOOST_TEST(r.uploaded == 678);
+  // Written as it goes, yet canonical bencode (keys sorted): the bytes a tree would give.
+  resume_data absent = sample(m);
+  absent.files[1] = {-1, 0};
+  const std::string bytes = encode_resume(absent);
+  BOOST_TEST(bencode::encode(bencode::decode(bytes)) == bytes);
+  BOOST_TEST(decode_resume(bytes, m).files == absent.files);
 }
 
 BOOST_AUTO_TEST_CASE(rejects_foreign_truncated_and_corrupt_files) {

@@ -58,7 +58,9 @@ BOOST_AUTO_TEST_CASE(symlinks_pads_and_executables_on_disk) {
   {
     storage st(dir.path, m);
     st.create_files();
-    st.create_files(); // a second run finds the link it made
+    st.create_files();                     // a second run finds the link it made
+    st.write(0, 0, std::string(10, 'a'));  // files with data are made by their first write
+    st.write(1, 0, std::string(10, 'b'));
   }
   char target[256] = {};
   BOOST_TEST(::readlink((dir.path + "/set/sub/deeper/link").c_str(), target, sizeof target - 1) > 0);
@@ -83,9 +85,9 @@ BOOST_AUTO_TEST_CASE(writes_every_piece_to_the_right_files) {
   const std::string payload = random_bytes(static_cast<std::size_t>(m.total_size), 1);
   storage st(dir.path, m);
   st.create_files();
-  // Sparse at full size before any data arrives, empty files included.
-  BOOST_TEST(read_file(dir.path + "/set/d/b.bin").size() == 40000u);
+  // Empty files are made at once; a file with data by its first write.
   BOOST_TEST(::access((dir.path + "/set/empty").c_str(), F_OK) == 0);
+  BOOST_TEST(::access((dir.path + "/set/d/b.bin").c_str(), F_OK) != 0);
   // Write pieces in reverse, blocks of odd sizes.
   const auto& g = st.map().geometry();
   for (std::uint32_t p = g.piece_count(); p-- > 0;) {
@@ -94,6 +96,8 @@ BOOST_AUTO_TEST_CASE(writes_every_piece_to_the_right_files) {
       const std::uint32_t n = std::min<std::uint32_t>(5000, size - at);
       st.write(p, at, std::string_view(payload).substr(static_cast<std::size_t>(g.piece_offset(p) + at), n));
     }
+    // The first write into b.bin (its last piece comes first) sized it in full, sparse.
+    if (p == g.piece_count() - 2) BOOST_TEST(read_file(dir.path + "/set/d/b.bin").size() == 40000u);
   }
   st.flush();
   files_hold(dir.path, payload);
@@ -243,6 +247,9 @@ BOOST_AUTO_TEST_CASE(stamps_report_size_and_mtime) {
   storage st(dir.path, m);
   BOOST_TEST(st.stamps()[0].size == -1);
   st.create_files();
+  BOOST_TEST(st.stamps()[2].size == -1); // made by its first write
+  BOOST_TEST(st.stamps()[1].size == 0);  // an empty file is made at once
+  st.write(0, 0, std::string(100, 'a')); // piece 0 spans a.bin and d/b.bin
   const auto stamps = st.stamps();
   BOOST_TEST(stamps[2].size == 40000);
   BOOST_TEST(stamps[2].mtime_ns > 0);
