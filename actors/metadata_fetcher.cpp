@@ -21,6 +21,7 @@
 #include "actors/tracker.hpp"
 #include "messages/atoms.hpp"
 #include "protocol/bytes.hpp"
+#include "protocol/peer_book.hpp"
 #include "protocol/ut_metadata.hpp"
 
 namespace actorrent {
@@ -35,15 +36,7 @@ constexpr std::size_t requests_per_peer = 2;
 constexpr auto request_timeout = 15s;
 constexpr auto connect_timeout = 10s;
 constexpr std::size_t max_known = 1000;
-
-struct candidate {
-  peer_address address;
-  bool connecting = false;
-  bool connected = false;
-  bool banned = false;
-  int failures = 0;
-  clock::time_point next_attempt{};
-};
+constexpr auto ban_time = 1h; // for the rest of the fetch, in practice
 
 struct fetcher_state {
   magnet_link magnet;
@@ -52,7 +45,7 @@ struct fetcher_state {
   caf::actor reply_to;
   caf::actor dht;
   tracker_actor tracker;
-  std::map<std::string, candidate> known;             // by "host:port"
+  peer_book known{peer_book_options{max_known}};      // by "host:port"
   std::unordered_map<peer_key, caf::actor> peers;
   std::unordered_map<caf::actor_addr, std::pair<peer_key, std::string>> who; // actor -> key, address
   std::unordered_map<peer_key, std::int64_t> size_of; // what each peer says the metadata's size is
@@ -110,7 +103,7 @@ void drop_peer(self_ptr self, peer_key key, bool ban, const std::string& why) {
     auto w = st.who.find(it->second.address());
     if (w != st.who.end()) {
       spdlog::warn("peer {} banned: {}", w->second.second, why);
-      st.known[w->second.second].banned = true;
+      if (auto* p = st.known.find(w->second.second)) st.known.ban(p->address, ban_time, clock::now());
     }
   }
   self->send_exit(it->second, make_peer_error(peer_exit::protocol_error, why));
@@ -119,54 +112,37 @@ void drop_peer(self_ptr self, peer_key key, bool ban, const std::string& why) {
 void connect_more(self_ptr self) {
   auto& st = self->state;
   if (st.done) return;
-  std::size_t active = 0;
-  for (const auto& [id, c] : st.known) active += c.connecting || c.connected;
-  const auto now = clock::now();
-  for (auto& [id, c] : st.known) {
-    if (active >= max_connections) break;
-    if (c.connecting || c.connected || c.banned || now < c.next_attempt) continue;
-    c.connecting = true;
-    ++active;
-    const std::string id_copy = id;
+  for (const peer_address& address : st.known.to_dial(max_connections, clock::now())) {
+    const std::string id = address.to_string();
     auto connector = spawn_connector(self->home_system(), std::chrono::duration_cast<std::chrono::milliseconds>(connect_timeout));
-    self->request(connector, connect_timeout + 5s, msg::connect_atom::value, c.address)
+    self->request(connector, connect_timeout + 5s, msg::connect_atom::value, address)
         .then(
             [=](int fd) {
               auto& s = self->state;
-              auto& cand = s.known[id_copy];
-              cand.connecting = false;
-              if (s.done) {
+              const peer_key key = s.next_key++;
+              if (s.done || !s.known.dial_succeeded(id, key)) {
                 ::close(fd);
                 return;
               }
-              cand.connected = true;
-              const peer_key key = s.next_key++;
-              metadata_peer_setup setup{s.magnet.info_hash, s.self_id, key, cand.address, s.options.listen_port,
+              metadata_peer_setup setup{s.magnet.info_hash, s.self_id, key, address, s.options.listen_port,
                                         self->address()};
               auto peer = spawn_metadata_peer(self->home_system(), std::move(setup), fd);
               self->monitor(peer);
               s.peers[key] = peer;
-              s.who[peer.address()] = {key, id_copy};
-              spdlog::debug("metadata: connected to {}", id_copy);
+              s.who[peer.address()] = {key, id};
+              spdlog::debug("metadata: connected to {}", id);
             },
             [=](caf::error& e) {
-              auto& cand = self->state.known[id_copy];
-              cand.connecting = false;
-              ++cand.failures;
-              cand.next_attempt = clock::now() + std::chrono::seconds(2 << std::min(cand.failures, 6));
-              spdlog::debug("metadata: cannot connect to {}: {}", id_copy, caf::to_string(e));
+              self->state.known.dial_failed(id, clock::now());
+              spdlog::debug("metadata: cannot connect to {}: {}", id, caf::to_string(e));
             });
   }
 }
 
 void add_peers(self_ptr self, const std::vector<peer_address>& found) {
   auto& st = self->state;
-  for (const auto& a : found) {
-    if (a.port == 0 || st.known.size() >= max_known) continue;
-    const bool loopback = a.host == "127.0.0.1" || a.host == "::1" || a.host == "localhost";
-    if (loopback && a.port == st.options.listen_port) continue; // ourselves, as trackers list us
-    st.known.emplace(a.to_string(), candidate{a});
-  }
+  st.known.set_own_port(st.options.listen_port);
+  st.known.add(found, clock::now());
   connect_more(self);
 }
 
@@ -232,10 +208,7 @@ void on_peer_down(self_ptr self, const caf::down_msg& dm) {
     if (st.assembler) st.assembler->release(it->first);
     it = st.requested.erase(it);
   }
-  auto& cand = st.known[id];
-  cand.connected = false;
-  ++cand.failures;
-  cand.next_attempt = clock::now() + std::chrono::seconds(5 << std::min(cand.failures, 5));
+  st.known.ended(id, peer_ending::closed, clock::now());
   // Its size may have been the one being fetched: with nobody left who agrees, choose again.
   if (st.assembler) {
     bool anyone = false;

@@ -26,7 +26,7 @@
 #include "actors/tracker.hpp"
 #include "actors/upload_gate.hpp"
 #include "protocol/choker.hpp"
-#include "protocol/peer_list_cap.hpp"
+#include "protocol/peer_book.hpp"
 #include "protocol/peer_turnover.hpp"
 #include "protocol/resume_data.hpp"
 
@@ -40,27 +40,9 @@ using clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
 constexpr auto connect_timeout = 10s;
-constexpr std::size_t restart_budget = 5;     // per address...
-constexpr auto restart_window = 60s;          // ...per minute
-constexpr auto ban_time = 10min;
-constexpr auto max_backoff = 120s;
 constexpr std::size_t max_known_from_pex = 1000; // PEX may not grow our peer list past this
 constexpr std::uint64_t pex_every_ticks = 60;    // BEP 11: one ut_pex a minute
 constexpr std::uint64_t dht_every_ticks = 900;   // BEP 5: announce again every 15 minutes
-
-struct known_peer {
-  peer_address address;
-  bool connecting = false;
-  bool connected = false;
-  bool incoming = false; // it dialled us: never dialled back
-  std::uint16_t listen_port = 0; // from its extension handshake: where others can dial it
-  peer_key key = 0;
-  int failures = 0;
-  clock::time_point next_attempt{};
-  clock::time_point banned_until{};
-  std::deque<clock::time_point> restarts;
-  std::int64_t delivered = 0; // payload bytes since its last (re)start
-};
 
 struct session_state {
   context_ptr ctx;
@@ -89,7 +71,7 @@ struct session_state {
   std::vector<std::uint64_t> faults_injected = std::vector<std::uint64_t>(fault_kind_count, 0);
   std::uint64_t ticks = 0;
   clock::time_point completed_at{};
-  std::map<std::string, known_peer> known;               // by "host:port"
+  peer_book known;                                       // by "host:port"
   std::unordered_map<caf::actor_addr, std::string> peer_of; // peer actor -> address key
   std::unordered_map<peer_key, caf::actor> peers;
   std::unordered_map<std::string, peer_key> key_of_id; // remote peer id -> its connection
@@ -178,95 +160,83 @@ void stop(self_ptr self, int code, const std::string& why) {
 
 // --- peers ----------------------------------------------------------------
 
+// How a peer actor's exit reads for its record in the peer book.
+peer_ending ending_of(const caf::error& reason) {
+  if (reason.category() == peer_error_category()) {
+    switch (static_cast<peer_exit>(reason.code())) {
+    case peer_exit::banned: return peer_ending::banned;
+    case peer_exit::redundant: return peer_ending::redundant;
+    case peer_exit::duplicate: return peer_ending::duplicate;
+    case peer_exit::protocol_error:
+    case peer_exit::wrong_torrent: return peer_ending::misbehaved;
+    case peer_exit::self_connection: return peer_ending::self_connection;
+    default: return peer_ending::closed;
+    }
+  }
+  // The actor itself failed (an exception): replaced, within a budget.
+  if (reason && reason != caf::exit_reason::user_shutdown) return peer_ending::crashed;
+  return peer_ending::shutdown;
+}
+
 void forget_peer(self_ptr self, const caf::actor_addr& who, const caf::error& reason) {
   auto& st = self->state;
   auto it = st.peer_of.find(who);
   if (it == st.peer_of.end()) return;
-  auto kp = st.known.find(it->second);
+  const std::string id = it->second;
   st.peer_of.erase(it);
-  if (kp == st.known.end()) return;
-  known_peer& p = kp->second;
-  self->send(st.scheduler, msg::leave_atom::value, p.key);
-  st.peers.erase(p.key);
-  if (auto r = st.rates.find(p.key); r != st.rates.end()) {
+  peer_book::entry* p = st.known.find(id);
+  if (p == nullptr) return;
+  const peer_key key = p->key;
+  const peer_address address = p->address;
+  self->send(st.scheduler, msg::leave_atom::value, key);
+  st.peers.erase(key);
+  if (auto r = st.rates.find(key); r != st.rates.end()) {
     st.departed_peers.messages += r->second.messages;
     st.departed_peers.mailbox_high_water = std::max(st.departed_peers.mailbox_high_water, r->second.mailbox_high_water);
   }
-  st.rates.erase(p.key);
-  st.joined_at.erase(p.key);
-  st.useful_at.erase(p.key);
-  st.unchoked.erase(std::remove(st.unchoked.begin(), st.unchoked.end(), p.key), st.unchoked.end());
-  if (auto id = st.id_of_key.find(p.key); id != st.id_of_key.end()) {
-    if (auto k = st.key_of_id.find(id->second); k != st.key_of_id.end() && k->second == p.key) st.key_of_id.erase(k);
-    st.id_of_key.erase(id);
+  st.rates.erase(key);
+  st.joined_at.erase(key);
+  st.useful_at.erase(key);
+  st.unchoked.erase(std::remove(st.unchoked.begin(), st.unchoked.end(), key), st.unchoked.end());
+  if (auto i = st.id_of_key.find(key); i != st.id_of_key.end()) {
+    if (auto k = st.key_of_id.find(i->second); k != st.key_of_id.end() && k->second == key) st.key_of_id.erase(k);
+    st.id_of_key.erase(i);
   }
-  p.connected = false;
   update_listener(self); // a slot is free: the next connection is let in at once
-  if (p.incoming) {
-    st.known.erase(kp);
-    return;
-  }
+  const peer_ending why = st.stopping ? peer_ending::shutdown : ending_of(reason);
+  const auto out = st.known.ended(id, why, clock::now());
   if (st.stopping) return;
-  const auto now = clock::now();
-  if (reason.category() == peer_error_category()) {
-    const auto why = static_cast<peer_exit>(reason.code());
-    if (why == peer_exit::banned) {
-      // The ban (and its length) was recorded when it was decided.
-    } else if (why == peer_exit::redundant) {
-      p.next_attempt = now + 30min; // a seed, like us: nothing to trade for a long while
-    } else if (why == peer_exit::duplicate) {
-      p.next_attempt = now + 5min; // we already talk to it over another connection
-    } else if (why == peer_exit::protocol_error || why == peer_exit::wrong_torrent || why == peer_exit::self_connection) {
-      spdlog::info("peer {} banned: {}", p.address.to_string(), describe(reason));
-      p.banned_until = now + (why == peer_exit::self_connection ? 24h : ban_time);
-      ++st.banned;
-    } else {
-      ++p.failures;
-      p.next_attempt = now + std::min<clock::duration>(std::chrono::seconds(1 << std::min(p.failures, 7)), max_backoff);
-    }
-  } else if (reason && reason != caf::exit_reason::user_shutdown) {
-    // The actor itself failed (an exception): replace it, within a budget.
-    // Only crashes without progress count against the budget: a peer that
-    // delivered data since its last start is flaky, not crash-looping.
-    ++st.restarts;
-    if (p.delivered >= static_cast<std::int64_t>(block_size)) p.restarts.clear();
-    p.delivered = 0;
-    p.restarts.push_back(now);
-    while (!p.restarts.empty() && now - p.restarts.front() > restart_window) p.restarts.pop_front();
-    if (p.restarts.size() >= restart_budget) {
-      spdlog::warn("peer {} failed {} times in a minute ({}): banned for 10 minutes", p.address.to_string(),
-                   p.restarts.size(), describe(reason));
-      p.banned_until = now + ban_time;
-      ++st.banned;
-    } else {
-      // Restart at once the first time, then back off while it keeps failing.
-      const auto delay = std::chrono::milliseconds(100) * (1 << std::min<std::size_t>(p.restarts.size() - 1, 5));
-      spdlog::debug("peer {} failed ({}): restarting in {} ms", p.address.to_string(), describe(reason), delay.count());
-      p.next_attempt = now + delay;
-      self->delayed_send(self, delay, msg::connect_atom::value);
-    }
+  if (why == peer_ending::crashed) ++st.restarts;
+  if (out.newly_banned) {
+    ++st.banned;
+    if (why == peer_ending::crashed)
+      spdlog::warn("peer {} failed {} times in a minute ({}): banned for 10 minutes", address.to_string(), out.crashes,
+                   describe(reason));
+    else
+      spdlog::info("peer {} banned: {}", address.to_string(), describe(reason));
+  }
+  if (out.restart_in) {
+    spdlog::debug("peer {} failed ({}): restarting in {} ms", address.to_string(), describe(reason),
+                  std::chrono::duration_cast<std::chrono::milliseconds>(*out.restart_in).count());
+    self->delayed_send(self, *out.restart_in, msg::connect_atom::value);
   }
   connect_more(self);
 }
 
 void start_peer(self_ptr self, const std::string& id, int fd) {
   auto& st = self->state;
-  auto it = st.known.find(id);
-  if (st.stopping || it == st.known.end()) {
+  const peer_key key = st.next_key++;
+  if (st.stopping || !st.known.dial_succeeded(id, key)) {
     ::close(fd);
     return;
   }
-  known_peer& p = it->second;
-  p.connecting = false;
-  p.connected = true;
-  p.failures = 0;
-  p.key = st.next_key++;
-  peer_setup setup{st.ctx, p.key, p.address, st.scheduler, st.disk, self->address(), st.have, st.upload_gate};
+  const peer_book::entry& p = *st.known.find(id);
+  peer_setup setup{st.ctx, key, p.address, st.scheduler, st.disk, self->address(), st.have, st.upload_gate};
   caf::actor peer = spawn_peer(self->home_system(), std::move(setup), fd);
   self->monitor(peer);
   st.peer_of[peer.address()] = id;
-  st.peers[p.key] = peer;
-  st.joined_at[p.key] = st.useful_at[p.key] = clock::now();
+  st.peers[key] = peer;
+  st.joined_at[key] = st.useful_at[key] = clock::now();
   spdlog::debug("connected to {}", p.address.to_string());
 }
 
@@ -277,58 +247,22 @@ void connect_more(self_ptr self) {
   auto& st = self->state;
   if (st.stopping || !st.started) return;
   if (st.completed && !st.ctx->options.seed_after_download) return;
-  std::size_t active = 0;
-  for (auto& [id, p] : st.known) active += p.connected || p.connecting;
-  const auto now = clock::now();
-  for (auto& [id, p] : st.known) {
-    if (active >= st.ctx->options.max_peers) break;
-    if (p.connected || p.connecting || now < p.next_attempt || now < p.banned_until) continue;
-    p.connecting = true;
-    ++active;
-    const std::string key = id;
+  for (const peer_address& address : st.known.to_dial(st.ctx->options.max_peers, clock::now())) {
+    const std::string key = address.to_string();
     auto connector = spawn_connector(self->home_system(), std::chrono::duration_cast<std::chrono::milliseconds>(connect_timeout));
-    self->request(connector, connect_timeout + 5s, msg::connect_atom::value, p.address)
+    self->request(connector, connect_timeout + 5s, msg::connect_atom::value, address)
         .then([=](int fd) { start_peer(self, key, fd); },
               [=](caf::error& e) {
-                auto it = self->state.known.find(key);
-                if (it == self->state.known.end()) return;
-                auto& kp = it->second;
-                kp.connecting = false;
-                ++kp.failures;
-                kp.next_attempt = clock::now() + std::min<clock::duration>(std::chrono::seconds(2 << std::min(kp.failures, 6)), max_backoff);
-                spdlog::debug("cannot connect to {}: {}", kp.address.to_string(), describe(e));
+                self->state.known.dial_failed(key, clock::now());
+                spdlog::debug("cannot connect to {}: {}", key, describe(e));
               });
   }
 }
 
 void add_peers(self_ptr self, const std::vector<peer_address>& found) {
   auto& st = self->state;
-  std::vector<peer_address> fresh;
-  for (const auto& a : found) {
-    if (a.port == 0) continue;
-    // Trackers list the announcing client too: skip our own loopback address.
-    const bool loopback = a.host == "127.0.0.1" || a.host == "::1" || a.host == "localhost";
-    if (loopback && a.port == st.ctx->options.listen_port) continue;
-    if (!st.known.count(a.to_string())) fresh.push_back(a);
-  }
-  // The list stays under its cap: failed peers make room, the rest of the newcomers are dropped.
-  if (st.known.size() + fresh.size() > max_known_peers) {
-    const auto now = clock::now();
-    std::vector<std::map<std::string, known_peer>::iterator> entries;
-    std::vector<listed_peer> view;
-    for (auto it = st.known.begin(); it != st.known.end(); ++it) {
-      const known_peer& p = it->second;
-      entries.push_back(it);
-      view.push_back({p.connected || p.connecting, now < p.banned_until, p.failures});
-    }
-    for (std::size_t i : peers_to_evict(view, fresh.size())) st.known.erase(entries[i]);
-  }
-  for (const auto& a : fresh) {
-    if (st.known.size() >= max_known_peers) break;
-    known_peer p;
-    p.address = a;
-    st.known.emplace(a.to_string(), std::move(p));
-  }
+  st.known.set_own_port(st.ctx->options.listen_port);
+  st.known.add(found, clock::now());
   connect_more(self);
 }
 
@@ -380,6 +314,10 @@ void update_listener(self_ptr self) {
 
 void accept_incoming(self_ptr self, peer_key key, caf::actor peer, const peer_address& from) {
   auto& st = self->state;
+  if (st.known.banned(from, clock::now())) { // a banned host does not get back in by dialling us
+    self->send_exit(peer, caf::exit_reason::user_shutdown);
+    return;
+  }
   // Incoming and outgoing connections share one limit; at the limit a
   // newcomer takes the slot of the connection useless longest, if any.
   if (!st.stopping && st.peers.size() >= st.ctx->options.max_peers) {
@@ -397,12 +335,7 @@ void accept_incoming(self_ptr self, peer_key key, caf::actor peer, const peer_ad
     return;
   }
   const std::string id = from.to_string();
-  known_peer p;
-  p.address = from;
-  p.connected = true;
-  p.incoming = true;
-  p.key = key;
-  st.known[id] = std::move(p);
+  st.known.add_incoming(from, key);
   self->monitor(peer);
   st.peer_of[peer.address()] = id;
   st.peers[key] = peer;
@@ -420,25 +353,23 @@ void drop_idle_peers(self_ptr self) {
   }
 }
 
-known_peer* known_by_key(session_state& st, peer_key key) {
+peer_book::entry* known_by_key(session_state& st, peer_key key) {
   auto peer = st.peers.find(key);
   if (peer == st.peers.end()) return nullptr;
   auto addr = st.peer_of.find(peer->second.address());
-  if (addr == st.peer_of.end()) return nullptr;
-  auto kp = st.known.find(addr->second);
-  return kp == st.known.end() ? nullptr : &kp->second;
+  return addr == st.peer_of.end() ? nullptr : st.known.find(addr->second);
 }
 
 // A peer finished its handshake: if we already talk to that peer id over
 // another connection, one of the two goes (the same one at both ends).
 void on_hello(self_ptr self, peer_key key, const std::string& id_bytes) {
   auto& st = self->state;
-  known_peer* newcomer = known_by_key(st, key);
+  peer_book::entry* newcomer = known_by_key(st, key);
   if (!newcomer || id_bytes.size() != peer_id{}.size()) return;
   auto [it, inserted] = st.key_of_id.emplace(id_bytes, key);
   st.id_of_key[key] = id_bytes;
   if (inserted || it->second == key) return;
-  known_peer* existing = known_by_key(st, it->second);
+  peer_book::entry* existing = known_by_key(st, it->second);
   if (!existing) {
     it->second = key;
     return;
@@ -457,31 +388,19 @@ void on_hello(self_ptr self, peer_key key, const std::string& id_bytes) {
 
 // --- peer exchange (BEP 11) ---------------------------------------------------
 
-// Where the peers we are connected to can be dialled: the address we dialled,
-// or an incoming peer's address with the port its extension handshake gave.
-std::vector<peer_address> dialable_peers(const session_state& st) {
-  std::vector<peer_address> out;
-  for (const auto& [id, p] : st.known) {
-    if (!p.connected) continue;
-    if (!p.incoming) out.push_back(p.address);
-    else if (p.listen_port != 0) out.push_back({p.address.host, p.listen_port});
-  }
-  return out;
-}
-
 void send_pex(self_ptr self, const caf::actor& peer) {
   if (self->state.ctx->torrent.is_private) return;
-  self->send(peer, msg::pex_atom::value, dialable_peers(self->state));
+  self->send(peer, msg::pex_atom::value, self->state.known.dialable_connected());
 }
 
 void on_pex(self_ptr self, const std::vector<peer_address>& found) {
   auto& st = self->state;
-  if (st.ctx->torrent.is_private || st.known.size() >= max_known_from_pex) return;
-  std::vector<peer_address> fresh(found.begin(), found.begin() + static_cast<std::ptrdiff_t>(std::min(
-                                                                     found.size(), max_known_from_pex - st.known.size())));
-  std::size_t before = st.known.size();
-  add_peers(self, fresh);
-  if (st.known.size() > before) spdlog::debug("peer exchange: {} new peers", st.known.size() - before);
+  if (st.ctx->torrent.is_private) return;
+  // PEX may not grow the list past its own limit: any peer can send PEX.
+  if (const auto added = st.known.add(found, clock::now(), max_known_from_pex)) {
+    spdlog::debug("peer exchange: {} new peers", added);
+    connect_more(self);
+  }
 }
 
 void check_seeding_goals(self_ptr self) {
@@ -774,7 +693,7 @@ caf::behavior session_behavior(self_ptr self, context_ptr ctx, caf::actor dht) {
         s.leechers = news.leechers;
         spdlog::debug("tracker {}: {} peers", news.url, news.peers.size());
         add_peers(self, news.peers);
-        if (s.known.empty() && !s.completed && !s.said_no_peers) {
+        if (s.known.size() == 0 && !s.completed && !s.said_no_peers) {
           spdlog::info("the tracker knows no peers for this torrent yet; waiting for its next reply");
           s.said_no_peers = true;
         }
@@ -797,7 +716,7 @@ caf::behavior session_behavior(self_ptr self, context_ptr ctx, caf::actor dht) {
       [=](msg::listen_atom, peer_key key, std::uint16_t port) { // its extension handshake came
         self->state.load.on_message(self);
         auto& s = self->state;
-        if (known_peer* kp = known_by_key(s, key); kp != nullptr && port != 0) kp->listen_port = port;
+        if (peer_book::entry* kp = known_by_key(s, key); kp != nullptr && port != 0) kp->listen_port = port;
         if (auto it = s.peers.find(key); it != s.peers.end()) send_pex(self, it->second);
       },
       [=](msg::pex_atom, peer_key, const std::vector<peer_address>& found) {
@@ -821,7 +740,7 @@ caf::behavior session_behavior(self_ptr self, context_ptr ctx, caf::actor dht) {
         auto& s = self->state;
         s.uploaded_now += r.uploaded;
         s.requests_refused += r.refused;
-        if (known_peer* kp = known_by_key(s, r.key)) kp->delivered += r.downloaded;
+        if (peer_book::entry* kp = known_by_key(s, r.key)) kp->delivered += r.downloaded;
         if (r.interested || r.we_want)
           if (auto u = s.useful_at.find(r.key); u != s.useful_at.end()) u->second = clock::now();
         auto& last = s.rates[r.key];
@@ -874,11 +793,9 @@ caf::behavior session_behavior(self_ptr self, context_ptr ctx, caf::actor dht) {
         auto& s = self->state;
         auto it = s.peers.find(key);
         if (it == s.peers.end()) return;
-        auto addr = s.peer_of.find(it->second.address());
-        if (addr != s.peer_of.end()) {
-          auto& kp = s.known[addr->second];
-          spdlog::info("peer {} banned: it sent corrupt data", kp.address.to_string());
-          kp.banned_until = clock::now() + 1h;
+        if (peer_book::entry* kp = known_by_key(s, key)) {
+          spdlog::info("peer {} banned: it sent corrupt data", kp->address.to_string());
+          s.known.ban(kp->address, 1h, clock::now());
           ++s.banned;
         }
         // An error exit, not kill: the peer actor runs its cleanup (sockets,

@@ -8,10 +8,11 @@
 #include <caf/meta/type_name.hpp>
 
 #include "protocol/piece_picker.hpp"
+#include "protocol/vocabulary.hpp"
 
 namespace actorrent {
 
-// block_ref (protocol/piece_picker.hpp): a 16 KiB request (piece, begin, length).
+// block_ref (protocol/vocabulary.hpp): a 16 KiB request (piece, begin, length).
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, block_ref& x) {
   return f(caf::meta::type_name("block_ref"), x.piece, x.begin, x.length);
@@ -29,13 +30,7 @@ typename Inspector::result_type inspect(Inspector& f, block_data& x) {
   return f(caf::meta::type_name("block_data"), x.piece, x.begin, x.bytes, x.from);
 }
 
-struct peer_address {
-  std::string host;
-  std::uint16_t port = 0;
-  std::string to_string() const {
-    return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
-  }
-};
+// peer_address (protocol/vocabulary.hpp): where a peer can be reached.
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, peer_address& x) {
   return f(caf::meta::type_name("peer_address"), x.host, x.port);

@@ -21,20 +21,9 @@
 
 #include "protocol/bitfield.hpp"
 #include "protocol/piece_geometry.hpp"
+#include "protocol/vocabulary.hpp"
 
 namespace actorrent {
-
-using peer_key = std::uint64_t;
-
-struct block_ref {
-  std::uint32_t piece = 0;
-  std::uint32_t begin = 0;
-  std::uint32_t length = 0;
-  friend bool operator==(const block_ref& a, const block_ref& b) {
-    return a.piece == b.piece && a.begin == b.begin && a.length == b.length;
-  }
-  friend bool operator!=(const block_ref& a, const block_ref& b) { return !(a == b); }
-};
 
 // Which new piece to start: rarest first (the swarm-friendly default),
 // sequential (by index: streaming, or to compare designs), or random.
