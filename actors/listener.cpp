@@ -8,6 +8,7 @@
 #include <caf/io/all.hpp>
 #include <spdlog/spdlog.h>
 
+#include "actors/listening_socket.hpp"
 #include "actors/peer.hpp"
 
 namespace actorrent {
@@ -76,47 +77,11 @@ caf::behavior listener_behavior(caf::io::stateful_broker<listener_state>* self, 
   };
 }
 
-// A listening socket on every address, both stacks where the host has IPv6.
-// Opened here rather than by CAF's spawn_server, which cannot set
-// SO_REUSEADDR: without it a seeder restarted on its port finds the port
-// held by the last run's TIME_WAIT connections.
-int open_listening_socket(std::uint16_t& port) {
-  int fd = ::socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  const bool v6 = fd >= 0;
-  if (!v6) fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return -1;
-  const int on = 1, off = 0;
-  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
-  sockaddr_storage addr{};
-  socklen_t len = 0;
-  if (v6) {
-    ::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
-    auto* a = reinterpret_cast<sockaddr_in6*>(&addr);
-    a->sin6_family = AF_INET6;
-    a->sin6_addr = in6addr_any;
-    a->sin6_port = htons(port);
-    len = sizeof *a;
-  } else {
-    auto* a = reinterpret_cast<sockaddr_in*>(&addr);
-    a->sin_family = AF_INET;
-    a->sin_addr.s_addr = htonl(INADDR_ANY);
-    a->sin_port = htons(port);
-    len = sizeof *a;
-  }
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), len) != 0 || ::listen(fd, SOMAXCONN) != 0 ||
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  port = ntohs(v6 ? reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port : reinterpret_cast<sockaddr_in*>(&addr)->sin_port);
-  return fd;
-}
-
 } // namespace
 
 caf::actor spawn_listener(caf::actor_system& sys, std::uint16_t& port, context_ptr ctx, scheduler_actor scheduler,
                           disk_actor disk, caf::actor session, bitfield have, upload_gate_actor upload_gate) {
-  const int fd = open_listening_socket(port);
+  const int fd = open_listening_socket("", port);
   if (fd < 0) return caf::actor{};
   return sys.middleman().spawn_broker(listener_behavior, fd, std::move(ctx), std::move(scheduler), std::move(disk),
                                       std::move(session), std::move(have), std::move(upload_gate));

@@ -38,6 +38,7 @@ struct progress_state {
   clock::time_point check_started{};
   clock::time_point last_check_line{};
   download_stats last_download;        // kept for the final line if the scheduler is gone
+  nlohmann::json latest = nlohmann::json::object(); // the last status object drawn (for the RPC)
   static inline const char* name = "progress";
 };
 
@@ -177,6 +178,7 @@ void draw(self_ptr self, const download_stats& d, const swarm_stats& s, bool fin
     st.last_sample = now;
   }
   nlohmann::json j = json_line(st, d, s);
+  st.latest = j;
   if (final_line) j["final"] = true;
   emit(self, status_line(d, s, st.rate), j, final_line);
   if (final_line) fault_report(st.ctx->options.faults, d, s);
@@ -232,6 +234,7 @@ progress_actor::behavior_type progress_behavior(self_ptr self, context_ptr ctx, 
         sample(self, true, rp);
         return rp;
       },
+      [=](msg::stats_atom) { return self->state.latest.dump(); },
   };
 }
 

@@ -22,6 +22,7 @@
 #include "actors/peer.hpp"
 #include "actors/progress_reporter.hpp"
 #include "actors/resume_keeper.hpp"
+#include "actors/rpc_server.hpp"
 #include "actors/scheduler.hpp"
 #include "actors/tracker.hpp"
 #include "actors/upload_gate.hpp"
@@ -56,6 +57,7 @@ struct session_state {
   progress_actor progress;
   upload_gate_actor upload_gate; // only with --max-upload-rate
   caf::actor listener;
+  caf::actor rpc; // null: no --rpc-bind
   caf::actor dht; // null: none, or a private torrent
   dht_stats dht_now{};
   choker choke_policy;
@@ -123,6 +125,7 @@ void stop(self_ptr self, int code, const std::string& why) {
   }
   for (auto& [key, peer] : st.peers) self->send_exit(peer, caf::exit_reason::user_shutdown);
   if (st.listener) self->send_exit(st.listener, caf::exit_reason::user_shutdown);
+  if (st.rpc) self->send_exit(st.rpc, caf::exit_reason::user_shutdown);
   auto finish = [=] {
     auto& s = self->state;
     for (caf::actor a : {caf::actor_cast<caf::actor>(s.scheduler), caf::actor_cast<caf::actor>(s.disk),
@@ -672,6 +675,17 @@ caf::behavior session_behavior(self_ptr self, context_ptr ctx, caf::actor dht) {
   });
   st.progress = spawn_progress_reporter(self->home_system(), ctx, caf::actor_cast<caf::actor>(self));
   self->monitor(st.progress);
+  if (ctx->options.rpc) {
+    rpc_endpoint where{ctx->options.rpc_host, ctx->options.rpc_port, ctx->options.rpc_username, ctx->options.rpc_password};
+    std::string error;
+    st.rpc = spawn_rpc_server(self->home_system(), where, ctx, st.progress, error);
+    if (!st.rpc) {
+      stop(self, 1, error);
+      return {[](msg::tick_atom) {}};
+    }
+    spdlog::info("Transmission RPC on http://{}:{}/transmission/rpc", where.host.find(':') != std::string::npos ? "[" + where.host + "]" : where.host,
+                 where.port);
+  }
   load_state_and_check(self);
   return {
       [=](msg::tracker_atom, const tracker_news& news) {

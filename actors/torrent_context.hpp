@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,12 @@ struct engine_options {
   std::vector<peer_endpoint> initial_peers;
   // Faults to inject (--fault KIND=RATE, --fault-seed N).
   fault_plan faults;
+  // Transmission RPC (--rpc-bind HOST:PORT; off unless given) and its
+  // credentials (--rpc-auth-file: required unless HOST is loopback).
+  bool rpc = false;
+  std::string rpc_host = "127.0.0.1";
+  std::uint16_t rpc_port = 9091;
+  std::optional<std::string> rpc_username, rpc_password;
   // Output.
   bool json = false;
   bool quiet = false;

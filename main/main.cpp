@@ -13,6 +13,8 @@
 #include "main/create_command.hpp"
 #include "main/download_command.hpp"
 #include "protocol/magnet.hpp"
+#include "protocol/resume_data.hpp"
+#include "protocol/rpc/rpc_options.hpp"
 #include "main/show_command.hpp"
 #include "main/terminal_text.hpp"
 
@@ -151,6 +153,14 @@ int main(int argc, char** argv) {
                  "(per block; scheduler and disk crashes stop with state saved). README: Fault injection");
   fault_option->allow_extra_args(false);
   app.add_option("--fault-seed", fault_seed, "seed for reproducible fault injection")->capture_default_str();
+  std::string rpc_bind, rpc_auth_file;
+  app.add_option("--rpc-bind", rpc_bind,
+                 "serve Transmission's RPC on HOST:PORT (an IP address; e.g. 127.0.0.1:9091), so transmission-remote "
+                 "and other front-ends can drive this download");
+  app.add_option("--rpc-auth-file", rpc_auth_file,
+                 "file whose first line is USER:PASSWORD for the RPC (HTTP Basic auth); required unless --rpc-bind "
+                 "is a loopback address")
+      ->check(CLI::ExistingFile);
 
   show_options show;
   auto* show_cmd = app.add_subcommand("show", "print what a .torrent file holds");
@@ -177,6 +187,29 @@ int main(int argc, char** argv) {
       eo.faults = actorrent::fault_plan::parse(fault_specs, fault_seed);
     } catch (const std::invalid_argument& e) {
       throw CLI::ValidationError("--fault", e.what());
+    }
+    if (!rpc_auth_file.empty() && rpc_bind.empty()) throw CLI::ValidationError("--rpc-auth-file needs --rpc-bind");
+    if (!rpc_bind.empty()) {
+      std::string error;
+      const auto where = actorrent::rpc::parse_bind_address(rpc_bind, error);
+      if (!where) throw CLI::ValidationError("--rpc-bind", error);
+      eo.rpc = true;
+      eo.rpc_host = where->host;
+      eo.rpc_port = where->port;
+      if (!rpc_auth_file.empty()) {
+        std::string text;
+        try {
+          text = actorrent::load_file(rpc_auth_file, 4096).value_or("");
+        } catch (const std::exception& e) {
+          throw CLI::ValidationError("--rpc-auth-file", e.what());
+        }
+        const auto who = actorrent::rpc::parse_credentials(text, error);
+        if (!who) throw CLI::ValidationError("--rpc-auth-file", error);
+        eo.rpc_username = who->username;
+        eo.rpc_password = who->password;
+      } else if (!actorrent::rpc::is_loopback_address(where->host)) {
+        throw CLI::ValidationError("--rpc-bind", "an address other machines can reach needs --rpc-auth-file");
+      }
     }
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);

@@ -63,7 +63,8 @@ using progress_actor = caf::typed_actor<
     caf::reacts_to<msg::tick_atom>,
     caf::reacts_to<msg::check_atom, std::uint32_t, std::uint32_t>,   // checked so far, to check
     caf::reacts_to<msg::join_atom, scheduler_actor>,                 // the download has started
-    caf::replies_to<msg::complete_atom>::with<msg::complete_atom>>;  // print the final line now
+    caf::replies_to<msg::complete_atom>::with<msg::complete_atom>,   // print the final line now
+    caf::replies_to<msg::stats_atom>::with<std::string>>;            // the latest --json object (RPC)
 
 // Piece checker: hashes existing data (resume recheck, --recheck).
 using checker_actor = caf::typed_actor<

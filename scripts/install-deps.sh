@@ -9,9 +9,11 @@ PACKAGES=(
   g++ cmake ninja-build ccache clang libclang-rt-14-dev
   # libraries
   libcaf-dev libssl-dev libcurl4-openssl-dev libboost-test-dev libcli11-dev
-  libfmt-dev libspdlog-dev nlohmann-json3-dev
+  libfmt-dev libspdlog-dev nlohmann-json3-dev libboost-dev
   # test and demo peers, all on 127.0.0.1
   python3 python3-libtorrent opentracker aria2 openssl time procps
+  # the RPC tests' client (transmission-remote)
+  transmission-cli
 )
 
 missing=()

@@ -1,0 +1,245 @@
+#include "actors/rpc_server.hpp"
+
+#include <openssl/rand.h>
+
+#include <chrono>
+#include <filesystem>
+#include <unordered_map>
+
+#include <caf/all.hpp>
+#include <caf/io/all.hpp>
+#include <spdlog/spdlog.h>
+
+#include "actors/listening_socket.hpp"
+#include "protocol/rpc/access_policy.hpp"
+#include "protocol/rpc/http_reader.hpp"
+#include "protocol/rpc/methods.hpp"
+
+namespace actorrent {
+
+namespace {
+
+using clock = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+using headers = std::vector<std::pair<std::string, std::string>>;
+
+constexpr std::size_t max_connections = 64;
+constexpr auto idle_limit = 60s;
+constexpr auto status_timeout = 5s;
+
+struct connection {
+  rpc::http_reader reader{rpc::http_limits{}};
+  clock::time_point last_active = clock::now();
+  bool busy = false;            // a reply is being prepared: later requests wait (replies keep their order)
+  bool close_when_sent = false; // the last reply is queued; close once it is written
+};
+
+struct server_state {
+  context_ptr ctx;
+  progress_actor progress;
+  std::unique_ptr<rpc::access_policy> policy;
+  rpc::session_facts facts;
+  std::unordered_map<caf::io::connection_handle, connection> connections;
+  static inline const char* name = "rpc_server";
+};
+
+using broker_ptr = caf::io::stateful_broker<server_state>*;
+
+// 48 characters a client cannot guess: the CSRF guard is only as good as this.
+std::string random_session_id() {
+  unsigned char raw[24];
+  if (RAND_bytes(raw, sizeof raw) != 1) throw std::runtime_error("no randomness for the RPC session id");
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char b : raw) {
+    out += digits[b >> 4];
+    out += digits[b & 15];
+  }
+  return out;
+}
+
+void process(broker_ptr self, caf::io::connection_handle hdl);
+
+void send_reply(broker_ptr self, caf::io::connection_handle hdl, int status, headers h, std::string body, bool keep_alive) {
+  auto it = self->state.connections.find(hdl);
+  if (it == self->state.connections.end()) return;
+  h.emplace_back("Server", "actorrent");
+  const std::string out = rpc::http_response(status, h, std::move(body), keep_alive);
+  auto& buf = self->wr_buf(hdl);
+  buf.insert(buf.end(), out.begin(), out.end());
+  self->flush(hdl);
+  it->second.busy = false;
+  if (!keep_alive) {
+    it->second.close_when_sent = true;
+    return;
+  }
+  process(self, hdl);
+}
+
+void send_json(broker_ptr self, caf::io::connection_handle hdl, const nlohmann::json& j, bool keep_alive) {
+  send_reply(self, hdl, 200, {{"Content-Type", "application/json; charset=UTF-8"}}, j.dump(), keep_alive);
+}
+
+void run_call(broker_ptr self, caf::io::connection_handle hdl, const rpc::http_request& req) {
+  auto& st = self->state;
+  const bool keep = req.keep_alive;
+  const auto parsed = rpc::parse_call(req.body);
+  if (!parsed.ok) return send_json(self, hdl, parsed.error_reply, keep);
+  const rpc::call c = *parsed.ok;
+  if (c.method == "session-get") return send_json(self, hdl, rpc::reply(c, "success", rpc::session_get(st.facts, c.arguments)), keep);
+  if (c.method == "session-stats" || c.method == "actorrent-engine-stats") {
+    self->request(st.progress, status_timeout, msg::stats_atom::value)
+        .then(
+            [=](const std::string& status) {
+              auto j = nlohmann::json::parse(status, nullptr, false);
+              if (j.is_discarded()) j = nlohmann::json::object();
+              send_json(self, hdl, rpc::reply(c, "success", c.method == "session-stats" ? rpc::session_stats(j) : j), keep);
+            },
+            [=](caf::error&) { send_json(self, hdl, rpc::reply(c, "the engine did not answer"), keep); });
+    return;
+  }
+  send_json(self, hdl, rpc::reply(c, "method name not recognized"), keep);
+}
+
+void handle(broker_ptr self, caf::io::connection_handle hdl, const rpc::http_request& req) {
+  auto& st = self->state;
+  rpc::request_facts facts{self->remote_addr(hdl), req.method, req.target, req.header("Host"),
+                           req.header("Authorization"), req.header("X-Transmission-Session-Id")};
+  const auto v = st.policy->check(facts);
+  const bool keep = req.keep_alive;
+  const int status = rpc::status_of(v);
+  switch (v) {
+  case rpc::verdict::forbidden:
+    spdlog::warn("rpc: refused {} (not whitelisted)", facts.remote_ip);
+    return send_reply(self, hdl, status, {}, "<h1>403: Forbidden</h1><p>Unauthorized IP Address.</p>", false);
+  case rpc::verdict::preflight:
+    return send_reply(self, hdl, status,
+                      {{"Access-Control-Allow-Methods", "GET, POST, OPTIONS"},
+                       {"Access-Control-Allow-Headers", req.header("Access-Control-Request-Headers").value_or("")}},
+                      "", keep);
+  case rpc::verdict::unauthorized:
+    return send_reply(self, hdl, status, {{"WWW-Authenticate", "Basic realm=\"Transmission\""}},
+                      "<h1>401: Unauthorized</h1>", keep);
+  case rpc::verdict::redirect_to_web:
+    return send_reply(self, hdl, status, {{"Location", "/transmission/web/"}}, "", keep);
+  case rpc::verdict::web:
+    return send_reply(self, hdl, 404, {}, "<h1>404: Not Found</h1><p>This build has no web page yet.</p>", keep);
+  case rpc::verdict::misdirected:
+    return send_reply(self, hdl, status, {},
+                      "<p>actorrent received your request, but the hostname was unrecognized "
+                      "(a guard against DNS rebinding). Use an IP address or localhost.</p>",
+                      keep);
+  case rpc::verdict::not_found: return send_reply(self, hdl, status, {}, "<h1>404: Not Found</h1>", keep);
+  case rpc::verdict::needs_session_id:
+    return send_reply(self, hdl, status, {{"X-Transmission-Session-Id", st.policy->session_id()}},
+                      "<p>Your request had an invalid session-id header.</p><p><code>X-Transmission-Session-Id: " +
+                          st.policy->session_id() + "</code></p>",
+                      keep);
+  case rpc::verdict::rpc: return run_call(self, hdl, req);
+  }
+}
+
+// Answers the requests that are in, one at a time, in order.
+void process(broker_ptr self, caf::io::connection_handle hdl) {
+  auto it = self->state.connections.find(hdl);
+  if (it == self->state.connections.end()) return;
+  connection& c = it->second;
+  if (c.busy || c.close_when_sent) return;
+  const auto state = c.reader.feed("");
+  if (state == rpc::http_reader::state::failed) {
+    c.busy = true;
+    return send_reply(self, hdl, c.reader.error_status(), {}, c.reader.error_text(), false);
+  }
+  if (state != rpc::http_reader::state::ready) return;
+  c.busy = true;
+  handle(self, hdl, c.reader.take());
+}
+
+void drop(broker_ptr self, caf::io::connection_handle hdl) {
+  self->close(hdl);
+  self->state.connections.erase(hdl);
+}
+
+caf::behavior server_behavior(broker_ptr self, int fd, context_ptr ctx, progress_actor progress, rpc_endpoint where) {
+  auto& st = self->state;
+  st.ctx = ctx;
+  st.progress = std::move(progress);
+  rpc::access_settings access;
+  access.username = where.username;
+  access.password = where.password;
+  st.policy = std::make_unique<rpc::access_policy>(access, random_session_id());
+  const auto& o = ctx->options;
+  st.facts.version = std::string("actorrent ") + ACTORRENT_VERSION;
+  st.facts.session_id = st.policy->session_id();
+  std::error_code ec;
+  st.facts.download_dir = std::filesystem::absolute(o.download_dir, ec).lexically_normal().string();
+  st.facts.peer_port = o.listen_port;
+  st.facts.dht_enabled = o.dht_port != 0;
+  st.facts.pex_enabled = !ctx->torrent.is_private;
+  st.facts.download_limit = o.max_download_rate;
+  st.facts.upload_limit = o.max_upload_rate;
+  st.facts.peer_limit = o.max_peers;
+  st.facts.seed_ratio = o.seed_ratio;
+  self->add_doorman(caf::io::network::native_socket{fd});
+  self->delayed_send(self, 5s, msg::tick_atom::value);
+  return {
+      [=](const caf::io::new_connection_msg& m) {
+        auto& s = self->state;
+        if (s.connections.size() >= max_connections) {
+          // At the cap the connection silent longest makes room (none with a
+          // reply in the making): connections held open by an attacker go
+          // first, a client that just connected and asks at once is served.
+          auto oldest = s.connections.end();
+          for (auto it = s.connections.begin(); it != s.connections.end(); ++it)
+            if (!it->second.busy && (oldest == s.connections.end() || it->second.last_active < oldest->second.last_active))
+              oldest = it;
+          if (oldest == s.connections.end()) {
+            self->close(m.handle);
+            return;
+          }
+          drop(self, oldest->first);
+        }
+        s.connections.emplace(m.handle, connection{});
+        self->configure_read(m.handle, caf::io::receive_policy::at_most(64 * 1024));
+        self->ack_writes(m.handle, true);
+      },
+      [=](const caf::io::new_data_msg& m) {
+        auto it = self->state.connections.find(m.handle);
+        if (it == self->state.connections.end()) return;
+        it->second.last_active = clock::now();
+        if (it->second.close_when_sent) return;
+        it->second.reader.feed(std::string_view(m.buf.data(), m.buf.size())); // a failure is answered in turn
+        process(self, m.handle);
+      },
+      [=](const caf::io::data_transferred_msg& m) {
+        auto it = self->state.connections.find(m.handle);
+        if (it == self->state.connections.end()) return;
+        it->second.last_active = clock::now();
+        if (it->second.close_when_sent && m.remaining == 0) drop(self, m.handle);
+      },
+      [=](const caf::io::connection_closed_msg& m) { self->state.connections.erase(m.handle); },
+      [=](const caf::io::acceptor_closed_msg&) { self->quit(); },
+      [=](msg::tick_atom) {
+        const auto now = clock::now();
+        std::vector<caf::io::connection_handle> idle;
+        for (const auto& [hdl, c] : self->state.connections)
+          if (!c.busy && now - c.last_active > idle_limit) idle.push_back(hdl);
+        for (auto hdl : idle) drop(self, hdl);
+        self->delayed_send(self, 5s, msg::tick_atom::value);
+      },
+  };
+}
+
+} // namespace
+
+caf::actor spawn_rpc_server(caf::actor_system& sys, rpc_endpoint& where, context_ptr ctx, progress_actor progress,
+                            std::string& error) {
+  const int fd = open_listening_socket(where.host, where.port);
+  if (fd < 0) {
+    error = "cannot listen for RPC on " + where.host + ":" + std::to_string(where.port);
+    return caf::actor{};
+  }
+  return sys.middleman().spawn_broker(server_behavior, fd, std::move(ctx), std::move(progress), where);
+}
+
+} // namespace actorrent
