@@ -26,12 +26,17 @@ using headers = std::vector<std::pair<std::string, std::string>>;
 constexpr std::size_t max_connections = 64;
 constexpr auto idle_limit = 60s;
 constexpr auto status_timeout = 5s;
+// A client that does not read its answers stops being answered past this
+// (we resume as it reads), and one that sends this much ahead of them is dropped.
+constexpr std::uint64_t max_unsent = 1 << 20;
+constexpr std::size_t max_read_ahead = 1 << 20;
 
 struct connection {
   rpc::http_reader reader{rpc::http_limits{}};
   clock::time_point last_active = clock::now();
   bool busy = false;            // a reply is being prepared: later requests wait (replies keep their order)
   bool close_when_sent = false; // the last reply is queued; close once it is written
+  std::uint64_t unsent = 0;     // reply bytes queued, not yet taken by the socket
 };
 
 struct server_state {
@@ -68,12 +73,9 @@ void send_reply(broker_ptr self, caf::io::connection_handle hdl, int status, hea
   auto& buf = self->wr_buf(hdl);
   buf.insert(buf.end(), out.begin(), out.end());
   self->flush(hdl);
+  it->second.unsent += out.size();
   it->second.busy = false;
-  if (!keep_alive) {
-    it->second.close_when_sent = true;
-    return;
-  }
-  process(self, hdl);
+  if (!keep_alive) it->second.close_when_sent = true;
 }
 
 void send_json(broker_ptr self, caf::io::connection_handle hdl, const nlohmann::json& j, bool keep_alive) {
@@ -94,8 +96,12 @@ void run_call(broker_ptr self, caf::io::connection_handle hdl, const rpc::http_r
               auto j = nlohmann::json::parse(status, nullptr, false);
               if (j.is_discarded()) j = nlohmann::json::object();
               send_json(self, hdl, rpc::reply(c, "success", c.method == "session-stats" ? rpc::session_stats(j) : j), keep);
+              process(self, hdl); // requests that came in meanwhile
             },
-            [=](caf::error&) { send_json(self, hdl, rpc::reply(c, "the engine did not answer"), keep); });
+            [=](caf::error&) {
+              send_json(self, hdl, rpc::reply(c, "the engine did not answer"), keep);
+              process(self, hdl);
+            });
     return;
   }
   send_json(self, hdl, rpc::reply(c, "method name not recognized"), keep);
@@ -139,20 +145,23 @@ void handle(broker_ptr self, caf::io::connection_handle hdl, const rpc::http_req
   }
 }
 
-// Answers the requests that are in, one at a time, in order.
+// Answers the requests that are in, one at a time and in order, in a loop
+// (a client may pipeline thousands in one read), while the client reads.
 void process(broker_ptr self, caf::io::connection_handle hdl) {
-  auto it = self->state.connections.find(hdl);
-  if (it == self->state.connections.end()) return;
-  connection& c = it->second;
-  if (c.busy || c.close_when_sent) return;
-  const auto state = c.reader.feed("");
-  if (state == rpc::http_reader::state::failed) {
+  for (;;) {
+    auto it = self->state.connections.find(hdl);
+    if (it == self->state.connections.end()) return;
+    connection& c = it->second;
+    if (c.busy || c.close_when_sent || c.unsent > max_unsent) return;
+    const auto state = c.reader.feed("");
+    if (state == rpc::http_reader::state::failed) {
+      c.busy = true;
+      return send_reply(self, hdl, c.reader.error_status(), {}, c.reader.error_text(), false);
+    }
+    if (state != rpc::http_reader::state::ready) return;
     c.busy = true;
-    return send_reply(self, hdl, c.reader.error_status(), {}, c.reader.error_text(), false);
+    handle(self, hdl, c.reader.take()); // answered now (busy is false again) or later
   }
-  if (state != rpc::http_reader::state::ready) return;
-  c.busy = true;
-  handle(self, hdl, c.reader.take());
 }
 
 void drop(broker_ptr self, caf::io::connection_handle hdl) {
@@ -208,6 +217,7 @@ caf::behavior server_behavior(broker_ptr self, int fd, context_ptr ctx, progress
         if (it == self->state.connections.end()) return;
         it->second.last_active = clock::now();
         if (it->second.close_when_sent) return;
+        if (it->second.reader.buffered() + m.buf.size() > max_read_ahead) return drop(self, m.handle);
         it->second.reader.feed(std::string_view(m.buf.data(), m.buf.size())); // a failure is answered in turn
         process(self, m.handle);
       },
@@ -215,7 +225,9 @@ caf::behavior server_behavior(broker_ptr self, int fd, context_ptr ctx, progress
         auto it = self->state.connections.find(m.handle);
         if (it == self->state.connections.end()) return;
         it->second.last_active = clock::now();
-        if (it->second.close_when_sent && m.remaining == 0) drop(self, m.handle);
+        it->second.unsent = m.remaining;
+        if (it->second.close_when_sent && m.remaining == 0) return drop(self, m.handle);
+        process(self, m.handle); // below the limit again: go on answering
       },
       [=](const caf::io::connection_closed_msg& m) { self->state.connections.erase(m.handle); },
       [=](const caf::io::acceptor_closed_msg&) { self->quit(); },

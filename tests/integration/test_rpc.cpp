@@ -46,8 +46,13 @@ BOOST_AUTO_TEST_CASE(plain_and_hostile_requests_get_transmission_answers) {
   test::swarm s("--size-kib 1024 --seeders 0");
   const auto rpc_port = free_port();
   auto seeder = test::start_seeder(s, 0, {"--rpc-bind", "127.0.0.1:" + std::to_string(rpc_port)});
+  const long rss_before = test::rss_kib(seeder->pid());
   const auto j = test::run_fixture("rpc_probe.py", {std::to_string(rpc_port)});
-  BOOST_TEST_MESSAGE("rpc probe: " << j.dump());
+  const long rss_after = test::rss_kib(seeder->pid());
+  BOOST_TEST_MESSAGE("rpc probe: " << j.dump() << "; seeder RSS " << rss_before / 1024 << " -> " << rss_after / 1024 << " MiB");
+  // 300 connections, a client that never reads 1.3 MB of answers, a 1 GiB
+  // Content-Length: a few MiB at most (1 MiB unsent and 1 MiB read ahead per connection).
+  BOOST_TEST(rss_after - rss_before < test::rss_bound_kib(32 * 1024), "RSS " << rss_before << " -> " << rss_after << " KiB");
   BOOST_TEST(j["no_session"]["status"] == 409);
   BOOST_TEST(j["no_session"]["session_id_given"] == 48);
   BOOST_TEST(j["session_get"]["status"] == 200);
@@ -60,6 +65,8 @@ BOOST_AUTO_TEST_CASE(plain_and_hostile_requests_get_transmission_answers) {
   BOOST_TEST(j["unknown_method"] == "method name not recognized");
   const auto keys = j["engine_stats_keys"];
   BOOST_TEST((std::find(keys.begin(), keys.end(), "actors") != keys.end()), keys.dump());
+  BOOST_TEST(j["pipelined_tags"] == nlohmann::json::parse("[1,2,3]"));
+  BOOST_TEST(j["served_after_no_read"] == 200);
   BOOST_TEST(j["huge_body"]["status"] == 413);
   BOOST_TEST(j["huge_body"]["closed"] == true);
   BOOST_TEST(j["endless_headers"]["status"] == 431);
