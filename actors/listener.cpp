@@ -1,8 +1,9 @@
 #include "actors/listener.hpp"
 
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
+#include <chrono>
+#include <cstring>
+#include <string>
+#include <unordered_map>
 
 #include <caf/all.hpp>
 #include <caf/io/all.hpp>
@@ -15,76 +16,151 @@ namespace actorrent {
 
 namespace {
 
-// Keys of incoming peers live in their own range, apart from the session's.
+using clock = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+// Keys of incoming peers live in their own range, apart from the sessions'.
 constexpr peer_key first_incoming_key = peer_key{1} << 40;
+// <19>"BitTorrent protocol", 8 reserved bytes, then the info-hash.
+constexpr std::size_t routing_prefix = 1 + 19 + 8 + 20;
+constexpr auto handshake_limit = 10s;
+// Connections that have not yet said which torrent: an attacker opening
+// thousands costs us this many descriptors at most (the oldest go first).
+constexpr std::size_t max_pending = 256;
+
+struct torrent_route {
+  listener_registration reg;
+  bool accepting = true;
+};
 
 struct listener_state {
-  context_ptr ctx;
-  scheduler_actor scheduler;
-  disk_actor disk;
-  caf::actor_addr session;
-  bitfield have;
-  upload_gate_actor upload_gate;
+  std::unordered_map<std::string, torrent_route> routes; // by raw info-hash
+  std::unordered_map<caf::io::connection_handle, clock::time_point> pending;
   peer_key next_key = first_incoming_key;
-  bool accepting = true; // the session says whether a slot could be had
   static inline const char* name = "listener";
 };
 
-caf::behavior listener_behavior(caf::io::stateful_broker<listener_state>* self, int fd, context_ptr ctx,
-                                scheduler_actor scheduler, disk_actor disk, caf::actor session, bitfield have,
-                                upload_gate_actor upload_gate) {
-  self->add_doorman(caf::io::network::native_socket{fd});
+using broker_ptr = caf::io::stateful_broker<listener_state>*;
+
+std::string remote_host(broker_ptr self, caf::io::connection_handle hdl) {
+  std::string host = self->remote_addr(hdl);
+  if (host.rfind("::ffff:", 0) == 0 && host.find('.') != std::string::npos) host.erase(0, 7); // IPv4 on a dual-stack socket
+  return host;
+}
+
+void drop_pending(broker_ptr self, caf::io::connection_handle hdl) {
+  self->state.pending.erase(hdl);
+  self->close(hdl);
+}
+
+// The first 48 bytes are in: route the connection, or close it.
+void route(broker_ptr self, caf::io::connection_handle hdl, const std::vector<char>& prefix) {
   auto& st = self->state;
-  st.ctx = std::move(ctx);
-  st.scheduler = std::move(scheduler);
-  st.disk = std::move(disk);
-  st.session = session.address();
-  st.have = std::move(have);
-  st.upload_gate = std::move(upload_gate);
-  // A broker object may outlive its actor in CAF 0.17: never let it pin the
-  // disk writer's thread (the process would not exit).
+  st.pending.erase(hdl);
+  static constexpr char protocol[] = "\x13"
+                                     "BitTorrent protocol";
+  if (prefix.size() != routing_prefix || std::memcmp(prefix.data(), protocol, 20) != 0) {
+    self->close(hdl);
+    return;
+  }
+  const std::string hash(prefix.data() + 28, 20);
+  auto it = st.routes.find(hash);
+  if (it == st.routes.end() || !it->second.accepting) { // unknown, or no slot could be had
+    self->close(hdl);
+    return;
+  }
+  const auto& reg = it->second.reg;
+  const peer_address from{remote_host(self, hdl), self->remote_port(hdl)};
+  const peer_key key = st.next_key++;
+  peer_setup setup{reg.ctx, key, from, reg.scheduler, reg.disk, reg.session.address(), reg.have, reg.upload_gate};
+  setup.received = std::string(prefix.begin(), prefix.end());
+  // Set here, not by the peer: its start-up may run before the socket is
+  // moved to it, and this read policy (48 bytes exactly) would stay.
+  self->configure_read(hdl, caf::io::receive_policy::at_most(256 * 1024));
+  self->ack_writes(hdl, true);
+  caf::actor peer = fork_incoming_peer(self, hdl, std::move(setup));
+  spdlog::debug("incoming connection from {} for {}", from.to_string(), reg.ctx->torrent.name);
+  caf::anon_send(reg.session, msg::join_atom::value, key, peer, from);
+}
+
+caf::behavior listener_behavior(broker_ptr self, int fd) {
+  self->add_doorman(caf::io::network::native_socket{fd});
+  // A broker object may outlive its actor in CAF 0.17: never let it pin a
+  // torrent's disk writer (the process would not exit).
   self->set_exit_handler([self](caf::exit_msg& m) {
-    self->state.scheduler = nullptr;
-    self->state.disk = nullptr;
-    self->state.upload_gate = nullptr;
+    self->state.routes.clear();
     self->quit(m.reason);
   });
+  self->set_down_handler([self](caf::down_msg& dm) {
+    auto& routes = self->state.routes;
+    for (auto it = routes.begin(); it != routes.end();)
+      it = it->second.reg.session.address() == dm.source ? routes.erase(it) : std::next(it);
+  });
+  self->delayed_send(self, 1s, msg::tick_atom::value);
   return {
       [=](caf::io::new_connection_msg& m) {
-        auto& s = self->state;
-        if (!s.accepting) { // no slot could be had: closed at once, no actor
+        auto& st = self->state;
+        if (st.routes.empty()) { // no torrent is running
           self->close(m.handle);
           return;
         }
-        std::string host = self->remote_addr(m.handle);
-        if (host.rfind("::ffff:", 0) == 0 && host.find('.') != std::string::npos) host.erase(0, 7); // IPv4 on a dual-stack socket
-        const peer_address from{host, self->remote_port(m.handle)};
-        const peer_key key = s.next_key++;
-        peer_setup setup{s.ctx, key, from, s.scheduler, s.disk, s.session, s.have, s.upload_gate};
-        caf::actor peer = fork_incoming_peer(self, m.handle, std::move(setup));
-        spdlog::debug("incoming connection from {}", from.to_string());
-        if (auto owner = caf::actor_cast<caf::actor>(s.session))
-          caf::anon_send(owner, msg::join_atom::value, key, peer, from);
-        else
-          caf::anon_send_exit(peer, caf::exit_reason::user_shutdown);
+        if (st.pending.size() >= max_pending) {
+          auto oldest = st.pending.begin();
+          for (auto it = st.pending.begin(); it != st.pending.end(); ++it)
+            if (it->second < oldest->second) oldest = it;
+          drop_pending(self, oldest->first);
+        }
+        st.pending.emplace(m.handle, clock::now());
+        self->configure_read(m.handle, caf::io::receive_policy::exactly(routing_prefix));
       },
+      [=](caf::io::new_data_msg& m) {
+        if (self->state.pending.count(m.handle)) route(self, m.handle, m.buf);
+      },
+      [=](caf::io::connection_closed_msg& m) { self->state.pending.erase(m.handle); },
       [=](caf::io::acceptor_closed_msg&) { self->quit(); },
-      [=](msg::listen_atom, bool accepting) { self->state.accepting = accepting; },
-      [=](msg::have_atom, const std::vector<std::uint32_t>& pieces) {
+      [=](msg::tick_atom) {
+        const auto now = clock::now();
+        std::vector<caf::io::connection_handle> silent;
+        for (const auto& [hdl, since] : self->state.pending)
+          if (now - since > handshake_limit) silent.push_back(hdl);
+        for (auto hdl : silent) drop_pending(self, hdl);
+        self->delayed_send(self, 1s, msg::tick_atom::value);
+      },
+      [=](msg::join_atom, const std::string& hash, listener_registration& reg) {
+        self->monitor(reg.session);
+        self->state.routes[hash] = torrent_route{std::move(reg), true};
+      },
+      [=](msg::leave_atom, const std::string& hash) { self->state.routes.erase(hash); },
+      [=](msg::listen_atom, const std::string& hash, bool accepting) {
+        if (auto it = self->state.routes.find(hash); it != self->state.routes.end()) it->second.accepting = accepting;
+      },
+      [=](msg::have_atom, const std::string& hash, const std::vector<std::uint32_t>& pieces) {
+        auto it = self->state.routes.find(hash);
+        if (it == self->state.routes.end()) return;
         for (auto piece : pieces)
-          if (piece < self->state.have.size()) self->state.have.set(piece);
+          if (piece < it->second.reg.have.size()) it->second.reg.have.set(piece);
       },
   };
 }
 
 } // namespace
 
-caf::actor spawn_listener(caf::actor_system& sys, std::uint16_t& port, context_ptr ctx, scheduler_actor scheduler,
-                          disk_actor disk, caf::actor session, bitfield have, upload_gate_actor upload_gate) {
-  const int fd = open_listening_socket("", port);
-  if (fd < 0) return caf::actor{};
-  return sys.middleman().spawn_broker(listener_behavior, fd, std::move(ctx), std::move(scheduler), std::move(disk),
-                                      std::move(session), std::move(have), std::move(upload_gate));
+caf::actor spawn_listener(caf::actor_system& sys, std::uint16_t& port) {
+  const std::uint16_t wanted = port;
+  for (int attempt = 0; attempt < 20; ++attempt) {
+    std::uint16_t bound = port;
+    const int fd = open_listening_socket("", bound);
+    if (fd >= 0) {
+      port = bound;
+      return sys.middleman().spawn_broker(listener_behavior, fd);
+    }
+    if (port == 0 || port == 65535) break;
+    spdlog::warn("port {} is taken: trying {}", port, port + 1);
+    ++port;
+  }
+  spdlog::warn("cannot listen on any port from {}: peers cannot connect to us", wanted);
+  port = wanted;
+  return caf::actor{};
 }
 
 } // namespace actorrent

@@ -806,6 +806,10 @@ caf::behavior peer_behavior(broker_ptr self, peer_setup setup, caf::io::connecti
   flush_out(self);
   self->send(st.setup.scheduler, msg::join_atom::value, st.setup.key, caf::actor_cast<caf::actor>(self));
   self->delayed_send(self, 1s, msg::tick_atom::value);
+  if (!st.setup.received.empty()) { // the listener's routing read: parsed as if it came now
+    std::string prefix = std::move(st.setup.received);
+    guarded(self, [&] { on_data(self, std::vector<char>(prefix.begin(), prefix.end())); });
+  }
 
   return {
       [=](caf::io::new_data_msg& m) { self->state.load.on_message(self); guarded(self, [&] { on_data(self, m.buf); }); },

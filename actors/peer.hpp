@@ -35,6 +35,7 @@ struct peer_setup {
   caf::actor_addr session; // weak: rate reports; never keeps the session alive
   bitfield our_have;
   upload_gate_actor upload_gate; // null: no upload limit
+  std::string received; // bytes the listener read to route the connection (the handshake's start)
 };
 
 enum class peer_exit : std::uint8_t {

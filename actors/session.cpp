@@ -103,13 +103,17 @@ std::string describe(const caf::error& e) {
   return out;
 }
 
-caf::error exit_with(int code) {
+// The reason travels with the code: the engine shows it as the torrent's error.
+caf::error exit_with(int code, const std::string& why) {
   if (code == 0) return caf::error{};
-  return caf::error(static_cast<std::uint8_t>(code), session_exit_category());
+  return caf::error(static_cast<std::uint8_t>(code), session_exit_category(), caf::make_message(why));
 }
 
 void connect_more(self_ptr self);
 void update_listener(self_ptr self);
+
+// How the engine's listener knows this torrent: its raw info-hash.
+std::string info_hash_key(const session_state& st) { return std::string(as_bytes(st.ctx->torrent.info_hash)); }
 
 // --- shutdown: every path out of the session goes through here ------------
 
@@ -124,7 +128,7 @@ void stop(self_ptr self, int code, const std::string& why) {
       spdlog::error("{}", why);
   }
   for (auto& [key, peer] : st.peers) self->send_exit(peer, caf::exit_reason::user_shutdown);
-  if (st.listener) self->send_exit(st.listener, caf::exit_reason::user_shutdown);
+  if (st.listener) self->send(st.listener, msg::leave_atom::value, info_hash_key(st));
   if (st.rpc) self->send_exit(st.rpc, caf::exit_reason::user_shutdown);
   auto finish = [=] {
     auto& s = self->state;
@@ -132,7 +136,7 @@ void stop(self_ptr self, int code, const std::string& why) {
                          caf::actor_cast<caf::actor>(s.resume_keeper), caf::actor_cast<caf::actor>(s.tracker),
                          caf::actor_cast<caf::actor>(s.progress), caf::actor_cast<caf::actor>(s.upload_gate)})
       if (a) self->send_exit(a, caf::exit_reason::user_shutdown);
-    self->quit(exit_with(code));
+    self->quit(exit_with(code, why));
   };
   if (!st.started) return finish();
   // Order matters: data flushed before the resume file vouches for it.
@@ -312,7 +316,7 @@ void update_listener(self_ptr self) {
                                           slot_for_newcomer(slot_holders(st), clock::now()).has_value());
   if (accepting == st.listener_accepting) return;
   st.listener_accepting = accepting;
-  self->send(st.listener, msg::listen_atom::value, accepting);
+  self->send(st.listener, msg::listen_atom::value, info_hash_key(st), accepting);
 }
 
 void accept_incoming(self_ptr self, peer_key key, caf::actor peer, const peer_address& from) {
@@ -433,7 +437,7 @@ void on_verified(self_ptr self, const std::vector<std::uint32_t>& pieces) {
   }
   if (fresh.empty()) return;
   for (auto& [key, peer] : st.peers) self->send(peer, msg::have_atom::value, fresh);
-  if (st.listener) self->send(st.listener, msg::have_atom::value, fresh);
+  if (st.listener) self->send(st.listener, msg::have_atom::value, info_hash_key(st), fresh);
   if (st.have.all() && !st.completed) {
     st.completed = true;
     st.completed_at = clock::now();
@@ -470,27 +474,10 @@ void start_download(self_ptr self) {
   st.scheduler = spawn_scheduler(sys, st.ctx, st.have, me);
   st.disk = spawn_disk_writer(sys, st.ctx, st.have, st.scheduler, me, st.resume_keeper);
   if (st.ctx->options.max_upload_rate > 0) st.upload_gate = spawn_upload_gate(sys, st.ctx->options.max_upload_rate);
-  // Listen before the first announce, so the tracker learns the real port.
-  const std::uint16_t wanted = st.ctx->options.listen_port;
-  std::uint16_t port = wanted;
-  for (int attempt = 0; attempt < 20 && port != 0; ++attempt) {
-    std::uint16_t bound = port;
-    // Peers it accepts tell others our port (extension handshake): the real one.
-    context_ptr ctx = st.ctx;
-    if (port != wanted) {
-      auto moved = std::make_shared<torrent_context>(*st.ctx);
-      moved->options.listen_port = port;
-      ctx = moved;
-    }
-    st.listener = spawn_listener(sys, bound, ctx, st.scheduler, st.disk, me, st.have, st.upload_gate);
-    if (st.listener) {
-      st.ctx = ctx;
-      break;
-    }
-    spdlog::warn("port {} is taken: trying {}", port, port + 1);
-    ++port;
-  }
-  if (!st.listener) spdlog::warn("cannot listen on any port from {}: peers cannot connect to us", wanted);
+  // Incoming connections for this torrent are routed to us from now on.
+  if (st.listener)
+    self->send(st.listener, msg::join_atom::value, info_hash_key(st),
+               listener_registration{st.ctx, st.scheduler, st.disk, me, st.have, st.upload_gate});
   st.tracker = spawn_tracker(sys, st.ctx, me);
   self->send(st.progress, msg::join_atom::value, st.scheduler);
   for (caf::actor a : {caf::actor_cast<caf::actor>(st.scheduler), caf::actor_cast<caf::actor>(st.disk),
@@ -648,9 +635,10 @@ void check_with(self_ptr self, const startup_files& files) {
   for (std::size_t w = 0; w < workers; ++w) check_next_batch(self, spawn_checker(self->home_system(), st.ctx), job);
 }
 
-caf::behavior session_behavior(self_ptr self, context_ptr ctx, caf::actor dht) {
+caf::behavior session_behavior(self_ptr self, context_ptr ctx, caf::actor dht, caf::actor listener) {
   auto& st = self->state;
   st.ctx = ctx;
+  st.listener = std::move(listener);
   if (!ctx->torrent.is_private) st.dht = std::move(dht); // BEP 27: private torrents only use their trackers
   st.geometry = ctx->torrent.make_file_map().geometry();
   choker_options co;
@@ -844,8 +832,8 @@ caf::behavior session_behavior(self_ptr self, context_ptr ctx, caf::actor dht) {
 
 } // namespace
 
-caf::actor spawn_session(caf::actor_system& sys, context_ptr ctx, caf::actor dht) {
-  return sys.spawn(session_behavior, std::move(ctx), std::move(dht));
+caf::actor spawn_session(caf::actor_system& sys, context_ptr ctx, caf::actor dht, caf::actor listener) {
+  return sys.spawn(session_behavior, std::move(ctx), std::move(dht), std::move(listener));
 }
 
 } // namespace actorrent

@@ -23,6 +23,8 @@ namespace actorrent {
 caf::atom_value session_exit_category();
 
 // `dht`: the process's DHT node, or null (--no-dht). Private torrents never use it.
-caf::actor spawn_session(caf::actor_system& sys, context_ptr ctx, caf::actor dht);
+// `listener`: the engine's peer listener (actors/listener.hpp), or null: no
+// incoming connections. ctx->options.listen_port is the port it bound.
+caf::actor spawn_session(caf::actor_system& sys, context_ptr ctx, caf::actor dht, caf::actor listener);
 
 } // namespace actorrent

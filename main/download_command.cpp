@@ -22,6 +22,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/dht.hpp"
+#include "actors/listener.hpp"
 #include "actors/metadata_fetcher.hpp"
 #include "actors/session.hpp"
 #include "main/terminal_text.hpp"
@@ -156,6 +157,7 @@ int run_download(const download_options& options) {
       if (dht) ctx->options.dht_port = options.engine.listen_port;
     }
 
+    caf::actor listener;
     bool run_session = true;
     if (magnet) {
       // Phase 1: the info dictionary from the swarm (BEP 9).
@@ -189,7 +191,9 @@ int run_download(const download_options& options) {
     }
     if (run_session) {
       ctx->torrent = std::move(*torrent);
-      caf::actor session = spawn_session(sys, ctx, dht);
+      // Listen before the first announce, so the tracker learns the real port.
+      listener = spawn_listener(sys, ctx->options.listen_port);
+      caf::actor session = spawn_session(sys, ctx, dht, listener);
       target.set(session);
       self->monitor(session);
       bool down = false;
@@ -200,6 +204,7 @@ int run_download(const download_options& options) {
           down = true;
         });
     }
+    if (listener) self->send_exit(listener, caf::exit_reason::user_shutdown);
     if (dht) { // the routing table is kept for the next run
       self->request(dht, std::chrono::seconds(2), msg::leave_atom::value)
           .receive([](msg::leave_atom) {}, [](caf::error&) {});
