@@ -38,7 +38,7 @@ resume_actor::behavior_type resume_behavior(self_ptr self, context_ptr ctx, resu
   auto& st = self->state;
   st.ctx = ctx;
   st.data = std::move(initial);
-  st.path = resume_path(ctx->options.download_dir, ctx->torrent.info_hash);
+  st.path = resume_file(ctx->options, ctx->torrent.info_hash);
   self->delayed_send(self, save_interval, msg::tick_atom::value);
   return {
       [=](msg::durable_atom, const std::vector<std::uint32_t>& pieces) {

@@ -580,7 +580,7 @@ caf::behavior startup_reader(caf::event_based_actor* self, context_ptr ctx) {
     const auto& m = ctx->torrent;
     try {
       out->stamps = storage(ctx->options.download_dir, m).stamps();
-      out->resume = load_file(resume_path(ctx->options.download_dir, m.info_hash), 64 << 20);
+      out->resume = load_file(resume_file(ctx->options, m.info_hash), 64 << 20);
     } catch (const std::exception& e) {
       out->resume_error = e.what();
     }
@@ -607,7 +607,7 @@ void check_with(self_ptr self, const startup_files& files) {
   st.resume.info_hash = m.info_hash;
   const auto& now = files.stamps;
   bool resume_ok = false;
-  const std::string path = resume_path(st.ctx->options.download_dir, m.info_hash);
+  const std::string path = resume_file(st.ctx->options, m.info_hash);
   try {
     if (!files.resume_error.empty()) throw std::runtime_error(files.resume_error);
     if (files.resume) {

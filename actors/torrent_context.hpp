@@ -12,12 +12,15 @@
 #include "protocol/metainfo.hpp"
 #include "protocol/peer_id.hpp"
 #include "protocol/piece_picker.hpp"
+#include "protocol/resume_data.hpp"
 #include "protocol/tracker_codec.hpp"
 
 namespace actorrent {
 
 struct engine_options {
   std::string download_dir = ".";
+  // Where resume files go (empty: DOWNLOAD_DIR/.actorrent, the one-shot CLI's place).
+  std::string resume_dir;
   std::uint16_t listen_port = 6881;
   std::size_t max_peers = 50;
   bool seed_after_download = true; // --no-seed clears it
@@ -69,5 +72,11 @@ struct torrent_context {
 };
 
 using context_ptr = std::shared_ptr<const torrent_context>;
+
+// DIR/INFOHASH.resume, in resume_dir or the download dir's .actorrent.
+inline std::string resume_file(const engine_options& o, const sha1_digest& info_hash) {
+  if (o.resume_dir.empty()) return resume_path(o.download_dir, info_hash);
+  return o.resume_dir + "/" + to_hex(info_hash) + ".resume";
+}
 
 } // namespace actorrent
