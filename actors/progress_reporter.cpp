@@ -91,6 +91,8 @@ nlohmann::json json_line(const progress_state& st, const download_stats& d, cons
           {"peers_banned", s.peers_banned},
           {"peers_idle", s.peers_idle},
           {"up_rate", s.up_rate},
+          {"peers_sending", s.peers_sending},
+          {"peers_getting", s.peers_getting},
           {"ratio", s.ratio},
           {"peer_restarts", s.peer_restarts},
           {"bytes_uploaded", s.bytes_uploaded},
@@ -138,6 +140,7 @@ void fault_report(const fault_plan& plan, const download_stats& d, const swarm_s
 void emit(self_ptr self, const std::string& text, const nlohmann::json& j, bool done) {
   auto& st = self->state;
   const auto& o = st.ctx->options;
+  if (o.silent) return;
   if (o.json) {
     std::fputs((j.dump() + "\n").c_str(), stdout);
   } else if (o.quiet) {
@@ -156,15 +159,19 @@ void draw_check(self_ptr self, std::uint32_t done, std::uint32_t total) {
   const auto now = clock::now();
   if (st.check_started == clock::time_point{}) st.check_started = now;
   const bool finished = done >= total;
-  if (!finished && now - st.last_check_line < std::chrono::seconds(1)) return;
+  if (!finished && now - st.last_check_line < std::chrono::seconds(1)) {
+    st.latest = {{"checking", true}, {"checked", done}, {"to_check", total}};
+    return;
+  }
   st.last_check_line = now;
   const double elapsed = std::chrono::duration<double>(now - st.check_started).count();
   const double eta = done > 0 ? elapsed * (total - done) / done : -1;
   const double pct = total ? 100.0 * done / total : 100.0;
   const std::string text = fmt::format("[checking {:5.1f}%] {} of {} pieces  ETA {}", pct, done, total,
                                        finished ? "0s" : eta_text(eta));
-  emit(self, text, {{"checking", true}, {"checked", done}, {"to_check", total}, {"elapsed_s", elapsed}, {"eta_s", eta}},
-       finished);
+  const nlohmann::json j = {{"checking", true}, {"checked", done}, {"to_check", total}, {"elapsed_s", elapsed}, {"eta_s", eta}};
+  st.latest = j;
+  emit(self, text, j, finished);
 }
 
 void draw(self_ptr self, const download_stats& d, const swarm_stats& s, bool final_line) {
@@ -241,6 +248,8 @@ progress_actor::behavior_type progress_behavior(self_ptr self, context_ptr ctx, 
 } // namespace
 
 progress_actor spawn_progress_reporter(caf::actor_system& sys, context_ptr ctx, caf::actor session) {
+  // Silent (under the daemon): it only keeps the latest figures, so it needs no thread of its own.
+  if (ctx->options.silent) return sys.spawn(progress_behavior, std::move(ctx), std::move(session));
   // Detached: it writes to a terminal or a pipe, which may block (a paused
   // pager, a full pipe); that must not stall a scheduler thread that peers share.
   return sys.spawn<caf::detached>(progress_behavior, std::move(ctx), std::move(session));

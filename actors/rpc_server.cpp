@@ -3,7 +3,6 @@
 #include <openssl/rand.h>
 
 #include <chrono>
-#include <filesystem>
 #include <unordered_map>
 
 #include <caf/all.hpp>
@@ -11,6 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/listening_socket.hpp"
+#include "messages/atoms.hpp"
 #include "protocol/rpc/access_policy.hpp"
 #include "protocol/rpc/http_reader.hpp"
 #include "protocol/rpc/methods.hpp"
@@ -25,7 +25,7 @@ using headers = std::vector<std::pair<std::string, std::string>>;
 
 constexpr std::size_t max_connections = 64;
 constexpr auto idle_limit = 60s;
-constexpr auto status_timeout = 5s;
+constexpr auto call_timeout = 30s;
 // A client that does not read its answers stops being answered past this
 // (we resume as it reads), and one that sends this much ahead of them is dropped.
 constexpr std::uint64_t max_unsent = 1 << 20;
@@ -40,10 +40,8 @@ struct connection {
 };
 
 struct server_state {
-  context_ptr ctx;
-  progress_actor progress;
+  caf::actor backend;
   std::unique_ptr<rpc::access_policy> policy;
-  rpc::session_facts facts;
   std::unordered_map<caf::io::connection_handle, connection> connections;
   static inline const char* name = "rpc_server";
 };
@@ -88,23 +86,23 @@ void run_call(broker_ptr self, caf::io::connection_handle hdl, const rpc::http_r
   const auto parsed = rpc::parse_call(req.body);
   if (!parsed.ok) return send_json(self, hdl, parsed.error_reply, keep);
   const rpc::call c = *parsed.ok;
-  if (c.method == "session-get") return send_json(self, hdl, rpc::reply(c, "success", rpc::session_get(st.facts, c.arguments)), keep);
-  if (c.method == "session-stats" || c.method == "actorrent-engine-stats") {
-    self->request(st.progress, status_timeout, msg::stats_atom::value)
-        .then(
-            [=](const std::string& status) {
-              auto j = nlohmann::json::parse(status, nullptr, false);
-              if (j.is_discarded()) j = nlohmann::json::object();
-              send_json(self, hdl, rpc::reply(c, "success", c.method == "session-stats" ? rpc::session_stats(j) : j), keep);
-              process(self, hdl); // requests that came in meanwhile
-            },
-            [=](caf::error&) {
-              send_json(self, hdl, rpc::reply(c, "the engine did not answer"), keep);
-              process(self, hdl);
-            });
-    return;
-  }
-  send_json(self, hdl, rpc::reply(c, "method name not recognized"), keep);
+  // The backend answers {"result", "arguments"}; the tag and the session id are ours to add.
+  self->request(st.backend, call_timeout, msg::rpc_atom::value, c.method, c.arguments.dump())
+      .then(
+          [=](const std::string& answer) {
+            auto j = nlohmann::json::parse(answer, nullptr, false);
+            if (j.is_discarded() || !j.is_object()) j = rpc::reply(c, "the engine gave an unreadable answer");
+            if (!c.tag.is_null()) j["tag"] = c.tag;
+            if (c.method == "session-get")
+              if (auto args = j.find("arguments"); args != j.end() && args->is_object() && args->contains("session-id"))
+                (*args)["session-id"] = self->state.policy->session_id();
+            send_json(self, hdl, j, keep);
+            process(self, hdl); // requests that came in meanwhile
+          },
+          [=](caf::error&) {
+            send_json(self, hdl, rpc::reply(c, "the engine did not answer"), keep);
+            process(self, hdl);
+          });
 }
 
 void handle(broker_ptr self, caf::io::connection_handle hdl, const rpc::http_request& req) {
@@ -169,26 +167,13 @@ void drop(broker_ptr self, caf::io::connection_handle hdl) {
   self->state.connections.erase(hdl);
 }
 
-caf::behavior server_behavior(broker_ptr self, int fd, context_ptr ctx, progress_actor progress, rpc_endpoint where) {
+caf::behavior server_behavior(broker_ptr self, int fd, caf::actor backend, rpc_endpoint where) {
   auto& st = self->state;
-  st.ctx = ctx;
-  st.progress = std::move(progress);
+  st.backend = std::move(backend);
   rpc::access_settings access;
   access.username = where.username;
   access.password = where.password;
   st.policy = std::make_unique<rpc::access_policy>(access, random_session_id());
-  const auto& o = ctx->options;
-  st.facts.version = std::string("actorrent ") + ACTORRENT_VERSION;
-  st.facts.session_id = st.policy->session_id();
-  std::error_code ec;
-  st.facts.download_dir = std::filesystem::absolute(o.download_dir, ec).lexically_normal().string();
-  st.facts.peer_port = o.listen_port;
-  st.facts.dht_enabled = o.dht_port != 0;
-  st.facts.pex_enabled = !ctx->torrent.is_private;
-  st.facts.download_limit = o.max_download_rate;
-  st.facts.upload_limit = o.max_upload_rate;
-  st.facts.peer_limit = o.max_peers;
-  st.facts.seed_ratio = o.seed_ratio;
   self->add_doorman(caf::io::network::native_socket{fd});
   self->delayed_send(self, 5s, msg::tick_atom::value);
   return {
@@ -244,14 +229,13 @@ caf::behavior server_behavior(broker_ptr self, int fd, context_ptr ctx, progress
 
 } // namespace
 
-caf::actor spawn_rpc_server(caf::actor_system& sys, rpc_endpoint& where, context_ptr ctx, progress_actor progress,
-                            std::string& error) {
+caf::actor spawn_rpc_server(caf::actor_system& sys, rpc_endpoint& where, caf::actor backend, std::string& error) {
   const int fd = open_listening_socket(where.host, where.port);
   if (fd < 0) {
     error = "cannot listen for RPC on " + where.host + ":" + std::to_string(where.port);
     return caf::actor{};
   }
-  return sys.middleman().spawn_broker(server_behavior, fd, std::move(ctx), std::move(progress), where);
+  return sys.middleman().spawn_broker(server_behavior, fd, std::move(backend), where);
 }
 
 } // namespace actorrent

@@ -2,8 +2,9 @@
 // The Transmission-compatible RPC endpoint (`--rpc-bind ADDR:PORT`): an HTTP
 // server on a CAF broker. Requests are read by rpc::http_reader, admitted by
 // rpc::access_policy (whitelist, Basic auth, Host check, session id) and
-// answered by protocol/rpc/methods; figures come from the progress reporter's
-// latest status object. At most 64 connections (at the cap, the one silent
+// handed to the backend (the engine) as (rpc_atom, method, arguments JSON),
+// which answers a reply JSON {"result", "arguments"}; the tag and the
+// session id are added here. At most 64 connections (at the cap, the one silent
 // longest makes room for a newcomer); one idle for 60 s is closed.
 #include <cstdint>
 #include <optional>
@@ -11,8 +12,6 @@
 
 #include <caf/fwd.hpp>
 
-#include "actors/torrent_context.hpp"
-#include "messages/interfaces.hpp"
 
 namespace actorrent {
 
@@ -23,7 +22,6 @@ struct rpc_endpoint {
 };
 
 // Invalid handle (and `error` set) when the address cannot be bound.
-caf::actor spawn_rpc_server(caf::actor_system& sys, rpc_endpoint& where, context_ptr ctx, progress_actor progress,
-                            std::string& error);
+caf::actor spawn_rpc_server(caf::actor_system& sys, rpc_endpoint& where, caf::actor backend, std::string& error);
 
 } // namespace actorrent

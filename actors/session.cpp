@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <filesystem>
 #include <map>
 #include <thread>
 #include <unordered_map>
@@ -30,6 +31,7 @@
 #include "protocol/peer_book.hpp"
 #include "protocol/peer_turnover.hpp"
 #include "protocol/resume_data.hpp"
+#include "protocol/rpc/methods.hpp"
 
 namespace actorrent {
 
@@ -635,6 +637,42 @@ void check_with(self_ptr self, const startup_files& files) {
   for (std::size_t w = 0; w < workers; ++w) check_next_batch(self, spawn_checker(self->home_system(), st.ctx), job);
 }
 
+// The one-shot CLI's RPC (--rpc-bind): the session answers for its one
+// torrent what needs no engine: session-get, session-stats and our figures.
+caf::typed_response_promise<std::string> answer_rpc(self_ptr self, const std::string& method, const std::string& arguments) {
+  auto rp = self->make_response_promise<std::string>();
+  auto args = nlohmann::json::parse(arguments, nullptr, false);
+  rpc::call c{method, args.is_object() ? args : nlohmann::json::object(), nullptr};
+  const auto& o = self->state.ctx->options;
+  if (method == "session-get") {
+    rpc::session_facts facts;
+    facts.version = std::string("actorrent ") + ACTORRENT_VERSION;
+    facts.session_id = "-"; // the server puts its own
+    std::error_code ec;
+    facts.download_dir = std::filesystem::absolute(o.download_dir, ec).lexically_normal().string();
+    facts.peer_port = o.listen_port;
+    facts.dht_enabled = o.dht_port != 0;
+    facts.pex_enabled = !self->state.ctx->torrent.is_private;
+    facts.download_limit = o.max_download_rate;
+    facts.upload_limit = o.max_upload_rate;
+    facts.peer_limit = o.max_peers;
+    facts.seed_ratio = o.seed_ratio;
+    rp.deliver(rpc::reply(c, "success", rpc::session_get(facts, c.arguments)).dump());
+  } else if (method == "session-stats" || method == "actorrent-engine-stats") {
+    self->request(self->state.progress, 5s, msg::stats_atom::value)
+        .then(
+            [=](const std::string& status) mutable {
+              auto j = nlohmann::json::parse(status, nullptr, false);
+              if (j.is_discarded()) j = nlohmann::json::object();
+              rp.deliver(rpc::reply(c, "success", method == "session-stats" ? rpc::session_stats(j) : j).dump());
+            },
+            [=](caf::error&) mutable { rp.deliver(rpc::reply(c, "the engine did not answer").dump()); });
+  } else {
+    rp.deliver(rpc::reply(c, "method name not recognized").dump());
+  }
+  return rp;
+}
+
 caf::behavior session_behavior(self_ptr self, context_ptr ctx, caf::actor dht, caf::actor listener) {
   auto& st = self->state;
   st.ctx = ctx;
@@ -666,7 +704,7 @@ caf::behavior session_behavior(self_ptr self, context_ptr ctx, caf::actor dht, c
   if (ctx->options.rpc) {
     rpc_endpoint where{ctx->options.rpc_host, ctx->options.rpc_port, ctx->options.rpc_username, ctx->options.rpc_password};
     std::string error;
-    st.rpc = spawn_rpc_server(self->home_system(), where, ctx, st.progress, error);
+    st.rpc = spawn_rpc_server(self->home_system(), where, caf::actor_cast<caf::actor>(self), error);
     if (!st.rpc) {
       stop(self, 1, error);
       return {[](msg::tick_atom) {}};
@@ -767,6 +805,10 @@ caf::behavior session_behavior(self_ptr self, context_ptr ctx, caf::actor dht, c
           out.ratio = static_cast<double>(out.bytes_uploaded) / static_cast<double>(s.ctx->torrent.total_size);
         for (const auto& h : slot_holders(s))
           out.peers_idle += clock::now() - h.useful_at >= turnover_options{}.grace;
+        for (const auto& [key, r] : s.rates) {
+          out.peers_sending += r.from_peer > 0;
+          out.peers_getting += r.to_peer > 0;
+        }
         out.requests_refused = s.requests_refused;
         out.duplicate_connections = s.duplicates;
         out.faults_injected = s.faults_injected;
@@ -806,6 +848,20 @@ caf::behavior session_behavior(self_ptr self, context_ptr ctx, caf::actor dht, c
       },
       [=](msg::fatal_atom, const std::string& what) { self->state.load.on_message(self); stop(self, 1, what); },
       [=](msg::complete_atom) { self->state.load.on_message(self); stop(self, 0, "download complete"); },
+      [=](msg::rpc_atom, const std::string& method, const std::string& arguments) { return answer_rpc(self, method, arguments); },
+      [=](msg::reannounce_atom) {
+        if (self->state.tracker) self->send(self->state.tracker, msg::reannounce_atom::value);
+        ask_dht(self);
+      },
+      [=](msg::stop_atom) { stop(self, 0, ""); }, // the engine's stop: state saved, no fuss
+      // For the engine: the latest figures (a JSON object) and the verified pieces (wire bytes).
+      [=](msg::status_atom) {
+        auto rp = self->make_response_promise<std::string, std::string>();
+        self->request(self->state.progress, 2s, msg::stats_atom::value)
+            .then([=](const std::string& j) mutable { rp.deliver(j, std::string(self->state.have.wire_bytes())); },
+                  [=](caf::error&) mutable { rp.deliver(std::string("{}"), std::string(self->state.have.wire_bytes())); });
+        return rp;
+      },
       [=](msg::interrupt_atom, int signal_number) {
         self->state.load.on_message(self);
         stop(self, 128 + signal_number, "interrupted: saving state");

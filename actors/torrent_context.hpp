@@ -63,6 +63,8 @@ struct engine_options {
   bool json = false;
   bool quiet = false;
   bool verbose = false;
+  // Under the daemon: no status lines at all (the RPC shows the figures).
+  bool silent = false;
 };
 
 struct torrent_context {

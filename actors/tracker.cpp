@@ -165,6 +165,10 @@ tracker_actor::behavior_type tracker_behavior(self_ptr self, context_ptr ctx, ca
         announce_with_totals(self, event, true);
       },
       [=](msg::complete_atom) { announce_with_totals(self, announce_event::completed, false); },
+      // Asked for by the user (torrent-reannounce): one extra announce; the regular timer stays as it is.
+      [=](msg::reannounce_atom) {
+        if (self->state.started_sent) announce_with_totals(self, announce_event::none, false);
+      },
       [=](msg::leave_atom) {
         auto rp = self->make_response_promise<msg::leave_atom>();
         self->request(self->state.session, std::chrono::seconds(3), msg::announce_atom::value)

@@ -43,5 +43,9 @@ using pex_atom = caf::atom_constant<caf::atom("pex")>;
 using listen_atom = caf::atom_constant<caf::atom("listen")>;
 using port_atom = caf::atom_constant<caf::atom("port")>;
 using hello_atom = caf::atom_constant<caf::atom("hello")>;
+using status_atom = caf::atom_constant<caf::atom("status")>;
+using stop_atom = caf::atom_constant<caf::atom("stop")>;
+using rpc_atom = caf::atom_constant<caf::atom("rpc")>;
+using reannounce_atom = caf::atom_constant<caf::atom("reannounce")>;
 
 } // namespace actorrent::msg

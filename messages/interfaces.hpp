@@ -55,6 +55,7 @@ using resume_actor = caf::typed_actor<
 // Tracker client: announces and hands peers to the session.
 using tracker_actor = caf::typed_actor<
     caf::reacts_to<msg::announce_atom>,                              // regular or first announce
+    caf::reacts_to<msg::reannounce_atom>,                            // one more, now (the user asked)
     caf::reacts_to<msg::complete_atom>,                              // announce 'completed'
     caf::replies_to<msg::leave_atom>::with<msg::leave_atom>>;        // announce 'stopped'
 

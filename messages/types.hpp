@@ -178,13 +178,15 @@ struct swarm_stats {
   std::uint32_t peers_idle = 0;  // connections a newcomer could replace (neither side interested)
   double up_rate = 0;            // payload bytes/s we upload, over all peers
   double ratio = 0;              // uploaded (all runs) / torrent size
+  std::uint32_t peers_sending = 0; // peers we received payload from lately
+  std::uint32_t peers_getting = 0; // peers we sent payload to lately
 };
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, swarm_stats& x) {
   return f(caf::meta::type_name("swarm_stats"), x.peers_connected, x.peers_known, x.peers_banned,
            x.peer_restarts, x.seeders, x.leechers, x.bytes_uploaded, x.requests_refused,
            x.duplicate_connections, x.faults_injected, x.actors, x.dht_nodes, x.dht_lookups, x.dht_announces, x.peers_idle,
-           x.up_rate, x.ratio);
+           x.up_rate, x.ratio, x.peers_sending, x.peers_getting);
 }
 
 } // namespace actorrent

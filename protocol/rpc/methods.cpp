@@ -90,6 +90,10 @@ json session_get(const session_facts& f, const json& arguments) {
         {"memory-units", {"KiB", "MiB", "GiB", "TiB"}},
         {"memory-bytes", 1024}}},
   };
+  return select_fields(all, arguments);
+}
+
+json select_fields(const json& all, const json& arguments) {
   const auto fields = arguments.find("fields");
   if (fields == arguments.end() || !fields->is_array()) return all;
   json some = json::object();

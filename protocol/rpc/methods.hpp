@@ -48,6 +48,9 @@ struct session_facts {
   double seed_ratio = 0; // 0: none
 };
 
+// `all` limited to the names in arguments.fields, when the call gives them.
+nlohmann::json select_fields(const nlohmann::json& all, const nlohmann::json& arguments);
+
 // session-get, limited to `fields` when the call names them.
 nlohmann::json session_get(const session_facts& facts, const nlohmann::json& arguments);
 // session-stats from the engine's status object (the --json line).

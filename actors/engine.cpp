@@ -1,0 +1,536 @@
+#include "actors/engine.hpp"
+
+#include <csignal>
+#include <filesystem>
+
+#include <spdlog/spdlog.h>
+
+#include "actors/engine_state.hpp"
+#include "actors/metadata_fetcher.hpp"
+#include "actors/session.hpp"
+#include "protocol/atomic_file.hpp"
+#include "protocol/engine/data_removal.hpp"
+#include "protocol/engine/torrent_progress.hpp"
+#include "protocol/resume_data.hpp"
+
+namespace actorrent {
+
+namespace engine_detail {
+
+namespace {
+
+using namespace std::chrono_literals;
+using json = nlohmann::json;
+
+constexpr auto stop_deadline = 40s;   // sessions flush and save; past this we go anyway
+constexpr std::uint64_t save_every_ticks = 30;
+
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::string settings_path(const engine_state& st) { return st.store->dir() + "/engine.json"; }
+
+// A session's or fetcher's exit, as the one line the user sees (empty: a normal end).
+std::string failure_of(const caf::error& reason) {
+  if (!reason || reason == caf::exit_reason::user_shutdown) return {};
+  if (reason.category() == session_exit_category() && reason.code() >= 128) return {}; // stopped by us
+  const auto& ctx = reason.context();
+  if (ctx.size() > 0 && ctx.match_element<std::string>(0)) return ctx.get_as<std::string>(0);
+  return caf::to_string(reason);
+}
+
+std::int64_t number(const json& j, const char* key) {
+  const auto it = j.find(key);
+  return it != j.end() && it->is_number() ? static_cast<std::int64_t>(it->get<double>()) : 0;
+}
+
+// A torrent's verified pieces while no session runs: what its resume file vouches for.
+bitfield have_from_resume(const engine_state& st, const torrent_entry& e) {
+  bitfield none(e.meta->piece_count());
+  try {
+    const auto bytes = load_file(st.store->resume_dir() + "/" + to_hex(e.rec.info_hash) + ".resume", 64 << 20);
+    if (!bytes) return none;
+    const auto r = decode_resume(*bytes, *e.meta);
+    return r.have.size() == none.size() ? r.have : none;
+  } catch (const std::exception&) {
+    return none;
+  }
+}
+
+void on_figures(self_ptr self, int id, const caf::actor& session, const std::string& figures, const std::string& wire) {
+  auto& st = self->state;
+  auto it = st.torrents.find(id);
+  if (it == st.torrents.end() || it->second.session != session) return; // gone or restarted meanwhile
+  auto& e = it->second;
+  auto j = json::parse(figures, nullptr, false);
+  if (j.is_object()) e.last = std::move(j);
+  if (auto have = bitfield::from_wire(wire, e.meta->piece_count())) e.have = std::move(*have);
+  const bool checking = e.last.value("checking", false);
+  if (!checking && e.last.contains("bytes_received")) {
+    const auto uploaded = number(e.last, "bytes_uploaded");
+    const auto received = number(e.last, "bytes_received");
+    const auto wasted = number(e.last, "bytes_wasted");
+    if (e.seen_uploaded >= 0) {
+      const auto up = std::max<std::int64_t>(0, uploaded - e.seen_uploaded);
+      const auto down = std::max<std::int64_t>(0, received - e.seen_received);
+      e.rec.uploaded_ever += up;
+      e.rec.downloaded_ever += down;
+      e.rec.corrupt_ever += std::max<std::int64_t>(0, wasted - e.seen_wasted);
+      st.run_uploaded += up;
+      st.run_downloaded += down;
+      st.settings.uploaded_bytes += up;
+      st.settings.downloaded_bytes += down;
+      if (up + down > 0) {
+        e.active_at = clock::now();
+        e.rec.activity_date = unix_now();
+      }
+    }
+    e.seen_uploaded = uploaded;
+    e.seen_received = received;
+    e.seen_wasted = wasted;
+    e.dirty = true;
+  }
+  const auto progress = progress_of(*e.meta, e.have, e.rec.wanted);
+  if (!checking) {
+    if (progress.wanted_left == 0)
+      ++e.rec.seconds_seeding;
+    else
+      ++e.rec.seconds_downloading;
+  }
+  if (progress.wanted_left == 0 && e.rec.done_date == 0 && !checking) {
+    e.rec.done_date = unix_now();
+    spdlog::info("{}: download complete", e.rec.name);
+    save_record(self, e);
+  }
+  if (e.stop_after_check && !checking && !e.last.empty()) {
+    e.stop_after_check = false;
+    e.rec.paused = true;
+    stop_torrent(self, id, after_stop::nothing);
+  }
+}
+
+void poll(self_ptr self) {
+  for (auto& [id, e] : self->state.torrents) {
+    if (!e.session) continue;
+    const int key = id;
+    const caf::actor session = e.session;
+    self->request(session, 2s, msg::status_atom::value)
+        .then([=](const std::string& figures, const std::string& wire) { on_figures(self, key, session, figures, wire); },
+              [](caf::error&) {});
+  }
+}
+
+void check_all_stopped(self_ptr self) {
+  auto& st = self->state;
+  if (!st.stopping) return;
+  for (const auto& [id, e] : st.torrents)
+    if (e.session || e.fetcher) return;
+  for (auto& [id, e] : st.torrents) save_record(self, e);
+  save_settings(self);
+  for (auto& rp : st.on_stopped) rp.deliver(msg::stop_atom::value);
+  st.on_stopped.clear();
+  self->quit();
+}
+
+void relocate(self_ptr self, torrent_entry& e) {
+  namespace fs = std::filesystem;
+  const std::string to = e.new_location;
+  if (e.move_data && e.meta && to != e.rec.download_dir) {
+    std::error_code ec;
+    fs::create_directories(to, ec);
+    // The torrent's top-level entries (its folder, or its one file) move as they are.
+    std::vector<std::string> tops;
+    for (const auto& f : e.meta->files)
+      if (!f.path.empty() && std::find(tops.begin(), tops.end(), f.path.front()) == tops.end()) tops.push_back(f.path.front());
+    for (const auto& top : tops) {
+      const fs::path from = fs::path(e.rec.download_dir) / top;
+      if (!fs::exists(fs::symlink_status(from))) continue;
+      fs::rename(from, fs::path(to) / top, ec);
+      if (ec) {
+        e.error = "moving the data to " + to + " failed: " + ec.message();
+        spdlog::error("{}: {}", e.rec.name, e.error);
+        return;
+      }
+    }
+  }
+  e.rec.download_dir = to;
+}
+
+void on_session_down(self_ptr self, int id, const caf::error& reason, bool was_fetcher) {
+  auto& st = self->state;
+  auto it = st.torrents.find(id);
+  if (it == st.torrents.end()) return;
+  auto& e = it->second;
+  (was_fetcher ? e.fetcher : e.session) = caf::actor{};
+  e.last = json::object();
+  e.seen_uploaded = -1;
+  const std::string failure = failure_of(reason);
+  if (!failure.empty()) {
+    e.error = failure;
+    spdlog::error("{}: {}", e.rec.name, failure);
+  } else if (!was_fetcher && e.after == after_stop::nothing && !st.stopping && !e.rec.paused) {
+    // It ended by itself: a seeding goal was reached. Transmission stops it too.
+    e.rec.paused = true;
+  }
+  const after_stop then = e.after;
+  e.after = after_stop::nothing;
+  switch (then) {
+  case after_stop::remove: return forget_torrent(self, id, e.delete_data);
+  case after_stop::relocate: relocate(self, e); break;
+  case after_stop::restart:
+  case after_stop::nothing: break;
+  }
+  save_record(self, e);
+  if (st.stopping) return check_all_stopped(self);
+  // A fetched magnet goes on to its download; a restart asked for happens now.
+  const bool go_on = then == after_stop::restart || then == after_stop::relocate || (was_fetcher && e.meta);
+  if (go_on && !e.rec.paused && e.error.empty()) start_torrent(self, id);
+}
+
+void on_metadata(self_ptr self, int id, const std::string& info) {
+  auto& st = self->state;
+  auto it = st.torrents.find(id);
+  if (it == st.torrents.end() || !it->second.magnet) return;
+  auto& e = it->second;
+  try {
+    metainfo m = parse_info_dict(info);
+    for (const auto& url : e.magnet->trackers) m.tracker_tiers.push_back({url});
+    st.store->save_metainfo(e.rec.info_hash, make_torrent_file(info, e.magnet->trackers));
+    e.rec.name = m.name;
+    e.have = bitfield(m.piece_count());
+    e.meta = std::move(m);
+    if (e.rec.wanted.size() > e.meta->files.size()) e.rec.wanted.resize(e.meta->files.size());
+    spdlog::info("{}: metadata received", e.rec.name);
+    save_record(self, e);
+  } catch (const std::exception& ex) {
+    e.error = std::string("the magnet's metadata is unusable: ") + ex.what();
+  }
+}
+
+// The torrents of the state dir, as they were left.
+void load_torrents(engine_state& st) {
+  std::vector<std::string> problems;
+  for (auto& loaded : st.store->load_all(problems)) {
+    torrent_entry e;
+    e.rec = std::move(loaded.record);
+    const std::string hex = to_hex(e.rec.info_hash);
+    try {
+      if (loaded.metainfo) {
+        e.meta = parse_metainfo(*loaded.metainfo);
+        if (e.meta->info_hash != e.rec.info_hash) throw std::runtime_error("its .torrent has another info-hash");
+        e.have = have_from_resume(st, e);
+      }
+      if (!e.rec.magnet.empty()) e.magnet = parse_magnet(e.rec.magnet);
+      if (!e.meta && !e.magnet) throw std::runtime_error("neither a .torrent nor a magnet link is kept for it");
+    } catch (const std::exception& ex) {
+      problems.push_back(hex + ": " + ex.what());
+      continue;
+    }
+    if (st.torrents.count(e.rec.id) || e.rec.id <= 0) e.rec.id = st.settings.next_id++;
+    st.settings.next_id = std::max(st.settings.next_id, e.rec.id + 1);
+    st.id_of_hash[hex] = e.rec.id;
+    st.torrents.emplace(e.rec.id, std::move(e));
+  }
+  for (const auto& p : problems) spdlog::warn("state: {}", p);
+}
+
+caf::behavior engine_behavior(self_ptr self, std::shared_ptr<engine_state> initial) {
+  auto& st = self->state;
+  st.cfg = std::move(initial->cfg);
+  st.store = std::move(initial->store);
+  st.settings = initial->settings;
+  st.torrents = std::move(initial->torrents);
+  st.id_of_hash = std::move(initial->id_of_hash);
+  ++st.settings.session_count;
+  save_settings(self);
+  self->set_down_handler([=](caf::down_msg& dm) {
+    auto& s = self->state;
+    auto it = s.owner_of.find(dm.source);
+    if (it == s.owner_of.end()) return;
+    const int id = it->second;
+    s.owner_of.erase(it);
+    auto t = s.torrents.find(id);
+    if (t == s.torrents.end()) return;
+    on_session_down(self, id, dm.reason, dm.source == t->second.fetcher.address());
+  });
+  std::vector<int> to_start;
+  for (const auto& [id, e] : st.torrents)
+    if (!e.rec.paused) to_start.push_back(id);
+  for (int id : to_start) start_torrent(self, id);
+  spdlog::info("engine: {} torrents, {} started", st.torrents.size(), to_start.size());
+  self->delayed_send(self, 1s, msg::tick_atom::value);
+  return {
+      [=](msg::rpc_atom, const std::string& method, const std::string& arguments) -> std::string {
+        const auto args = json::parse(arguments, nullptr, false);
+        return answer(self, method, args.is_object() ? args : json::object()).dump();
+      },
+      [=](msg::complete_atom, const std::string& info) { // a fetcher has the metadata
+        auto it = self->state.owner_of.find(self->current_sender() ? self->current_sender()->address() : caf::actor_addr{});
+        if (it != self->state.owner_of.end()) on_metadata(self, it->second, info);
+      },
+      [=](msg::tick_atom) {
+        auto& s = self->state;
+        if (s.stopping) return;
+        poll(self);
+        ++s.settings.seconds_active;
+        const auto now = clock::now();
+        s.removed.erase(std::remove_if(s.removed.begin(), s.removed.end(), [&](const auto& r) { return now - r.second > 2min; }),
+                        s.removed.end());
+        if (++s.ticks % save_every_ticks == 0) {
+          for (auto& [id, e] : s.torrents)
+            if (e.dirty) save_record(self, e);
+          save_settings(self);
+        }
+        self->delayed_send(self, 1s, msg::tick_atom::value);
+      },
+      [=](msg::stop_atom) {
+        auto& s = self->state;
+        auto rp = self->make_response_promise();
+        s.on_stopped.push_back(rp);
+        if (!s.stopping) {
+          s.stopping = true;
+          spdlog::info("engine: stopping every torrent");
+          for (auto& [id, e] : s.torrents) {
+            if (e.session) self->send(e.session, msg::stop_atom::value);
+            if (e.fetcher) self->send(e.fetcher, msg::interrupt_atom::value, SIGTERM);
+          }
+          self->delayed_send(self, stop_deadline, msg::timeout_atom::value);
+          check_all_stopped(self);
+        }
+        return rp;
+      },
+      [=](msg::timeout_atom) { // sessions that did not stop in time: what we have is saved
+        auto& s = self->state;
+        spdlog::warn("engine: some torrents did not stop in time");
+        for (auto& [id, e] : s.torrents) {
+          if (e.session) self->send_exit(e.session, caf::exit_reason::kill);
+          if (e.fetcher) self->send_exit(e.fetcher, caf::exit_reason::kill);
+          e.session = e.fetcher = caf::actor{};
+        }
+        check_all_stopped(self);
+      },
+  };
+}
+
+} // namespace
+
+void save_record(self_ptr self, torrent_entry& e) {
+  try {
+    self->state.store->save(e.rec);
+    e.dirty = false;
+  } catch (const std::exception& ex) {
+    spdlog::error("state: cannot save {}: {}", e.rec.name, ex.what());
+  }
+}
+
+void save_settings(self_ptr self) {
+  try {
+    save_file_atomically(settings_path(self->state), encode_settings(self->state.settings));
+  } catch (const std::exception& ex) {
+    spdlog::error("state: cannot save the session settings: {}", ex.what());
+  }
+}
+
+context_ptr context_for(const engine_state& st, const torrent_entry& e) {
+  auto ctx = std::make_shared<torrent_context>();
+  ctx->torrent = *e.meta;
+  ctx->self_id = st.cfg.self_id;
+  engine_options& o = ctx->options;
+  o = st.cfg.defaults;
+  o.download_dir = e.rec.download_dir;
+  o.resume_dir = st.store->resume_dir();
+  o.silent = true;
+  o.json = false;
+  o.rpc = false;
+  o.seed_after_download = true;
+  o.recheck = e.recheck;
+  const auto& s = st.settings;
+  const bool honors = e.rec.honors_session_limits;
+  // A torrent's own limit, else the session's (shared figures, applied per torrent for now).
+  o.max_download_rate = e.rec.download_limited ? e.rec.download_limit * 1024
+                        : honors && s.speed_limit_down_enabled ? s.speed_limit_down * 1024
+                                                               : 0;
+  o.max_upload_rate = e.rec.upload_limited ? e.rec.upload_limit * 1024
+                      : honors && s.speed_limit_up_enabled ? s.speed_limit_up * 1024
+                                                           : 0;
+  // A limit of 0 KiB/s means "nothing": the smallest rate the buckets keep.
+  if (e.rec.download_limited && o.max_download_rate == 0) o.max_download_rate = 1;
+  if (e.rec.upload_limited && o.max_upload_rate == 0) o.max_upload_rate = 1;
+  o.max_peers = static_cast<std::size_t>(std::max(1, std::min(e.rec.peer_limit, s.peer_limit_global)));
+  o.seed_ratio = e.rec.seed_ratio_mode == 1 ? e.rec.seed_ratio_limit
+                 : e.rec.seed_ratio_mode == 0 && s.seed_ratio_limited ? s.seed_ratio_limit
+                                                                      : 0;
+  if (e.magnet)
+    for (const auto& p : e.magnet->peers) o.initial_peers.push_back(p);
+  return ctx;
+}
+
+void start_torrent(self_ptr self, int id) {
+  auto& st = self->state;
+  auto it = st.torrents.find(id);
+  if (it == st.torrents.end() || st.stopping) return;
+  auto& e = it->second;
+  if (e.session || e.fetcher) return;
+  e.error.clear();
+  e.after = after_stop::nothing;
+  e.start_date = unix_now();
+  e.last = json::object();
+  e.seen_uploaded = -1;
+  auto& sys = self->home_system();
+  if (!e.meta) {
+    engine_options o = st.cfg.defaults;
+    o.download_dir = e.rec.download_dir;
+    o.max_peers = static_cast<std::size_t>(std::max(1, e.rec.peer_limit));
+    e.fetcher = spawn_metadata_fetcher(sys, *e.magnet, st.cfg.self_id, o, caf::actor_cast<caf::actor>(self), st.cfg.dht);
+    self->monitor(e.fetcher);
+    st.owner_of[e.fetcher.address()] = id;
+    return;
+  }
+  e.session = spawn_session(sys, context_for(st, e), st.cfg.dht, st.cfg.listener);
+  e.recheck = false;
+  self->monitor(e.session);
+  st.owner_of[e.session.address()] = id;
+}
+
+void stop_torrent(self_ptr self, int id, after_stop then) {
+  auto& st = self->state;
+  auto it = st.torrents.find(id);
+  if (it == st.torrents.end()) return;
+  auto& e = it->second;
+  if (!e.session && !e.fetcher) {
+    // Nothing runs: what would follow the stop happens now.
+    e.after = then;
+    if (then == after_stop::remove) return forget_torrent(self, id, e.delete_data);
+    if (then == after_stop::relocate) relocate(self, e);
+    e.after = after_stop::nothing;
+    save_record(self, e);
+    if (then == after_stop::restart && !e.rec.paused) start_torrent(self, id);
+    return;
+  }
+  // A later request wins over an earlier one, except that a removal stays a removal.
+  if (e.after != after_stop::remove) e.after = then;
+  if (e.session) self->send(e.session, msg::stop_atom::value);
+  if (e.fetcher) self->send(e.fetcher, msg::interrupt_atom::value, SIGTERM);
+}
+
+void forget_torrent(self_ptr self, int id, bool delete_data) {
+  auto& st = self->state;
+  auto it = st.torrents.find(id);
+  if (it == st.torrents.end()) return;
+  auto& e = it->second;
+  if (delete_data && e.meta) {
+    std::vector<std::string> problems;
+    const auto n = remove_torrent_data(e.rec.download_dir, *e.meta, problems);
+    spdlog::info("{}: removed with its data ({} files)", e.rec.name, n);
+    for (const auto& p : problems) spdlog::warn("{}: not removed: {}", e.rec.name, p);
+  } else {
+    spdlog::info("{}: removed", e.rec.name);
+  }
+  try {
+    st.store->remove(e.rec.info_hash);
+  } catch (const std::exception& ex) {
+    spdlog::error("state: cannot remove {}: {}", e.rec.name, ex.what());
+  }
+  st.id_of_hash.erase(to_hex(e.rec.info_hash));
+  st.removed.emplace_back(id, clock::now());
+  st.torrents.erase(it);
+}
+
+rpc::torrent_view view_of(const engine_state& st, const torrent_entry& e) {
+  rpc::torrent_view v;
+  v.record = e.rec;
+  v.hash_hex = to_hex(e.rec.info_hash);
+  v.has_metadata = e.meta.has_value();
+  v.metadata_percent = e.meta ? 1.0 : 0.0;
+  const json& f = e.last;
+  const bool checking = f.value("checking", false);
+  if (e.meta) {
+    const auto& m = *e.meta;
+    v.comment = m.comment;
+    v.creator = m.created_by;
+    v.date_created = m.creation_date.value_or(0);
+    v.is_private = m.is_private;
+    v.total_size = m.total_size;
+    v.piece_count = m.piece_count();
+    v.piece_size = m.piece_length;
+    v.pieces_wire = std::string(e.have.wire_bytes());
+    const auto p = progress_of(m, e.have, e.rec.wanted);
+    v.have_valid = p.have_bytes;
+    v.size_when_done = p.wanted_bytes;
+    v.left_until_done = p.wanted_left;
+    for (std::size_t i = 0; i < m.files.size(); ++i) {
+      const auto& file = m.files[i];
+      rpc::file_view fv;
+      fv.name = file.path_string();
+      fv.length = file.length;
+      fv.bytes_completed = p.file_done[i];
+      if (m.piece_length > 0 && file.length > 0) {
+        fv.begin_piece = static_cast<std::uint32_t>(file.offset / m.piece_length);
+        fv.end_piece = static_cast<std::uint32_t>((file.offset + file.length - 1) / m.piece_length) + 1;
+      }
+      v.files.push_back(std::move(fv));
+    }
+    int tier = 0;
+    for (const auto& urls : m.tracker_tiers) {
+      for (const auto& url : urls)
+        v.trackers.push_back({url, tier, {}, number(f, "seeders"), number(f, "leechers")});
+      ++tier;
+    }
+  }
+  if (e.fetcher) {
+    v.status = rpc::torrent_status::downloading;
+  } else if (e.session) {
+    v.status = checking ? rpc::torrent_status::checking
+               : e.meta && v.left_until_done == 0 ? rpc::torrent_status::seeding
+                                                  : rpc::torrent_status::downloading;
+  } else {
+    v.status = rpc::torrent_status::stopped;
+  }
+  if (checking) {
+    const double total = static_cast<double>(number(f, "to_check"));
+    v.recheck_progress = total > 0 ? static_cast<double>(number(f, "checked")) / total : 0;
+  }
+  if (!e.error.empty()) {
+    v.error = 3;
+    v.error_string = e.error;
+  }
+  if (e.session && !checking) {
+    v.rate_download = number(f, "down_rate");
+    v.rate_upload = number(f, "up_rate");
+    v.peers_connected = static_cast<std::uint32_t>(number(f, "peers_connected"));
+    v.peers_sending = static_cast<std::uint32_t>(number(f, "peers_sending"));
+    v.peers_getting = static_cast<std::uint32_t>(number(f, "peers_getting"));
+    v.eta = v.left_until_done == 0 ? -1 : v.rate_download > 0 ? v.left_until_done / v.rate_download : -2;
+  }
+  v.start_date = e.start_date;
+  if (e.rec.magnet.empty()) {
+    std::string link = "magnet:?xt=urn:btih:" + v.hash_hex;
+    if (e.meta)
+      for (const auto& url : e.meta->trackers()) link += "&tr=" + url;
+    v.record.magnet = link;
+  }
+  return v;
+}
+
+} // namespace engine_detail
+
+caf::actor spawn_engine(caf::actor_system& sys, engine_config cfg) {
+  using namespace engine_detail;
+  auto initial = std::make_shared<engine_state>();
+  initial->store = std::make_unique<state_store>(cfg.state_dir); // throws: no state dir, no engine
+  const std::string path = settings_path(*initial);
+  if (auto text = load_file(path, 1 << 20)) {
+    try {
+      initial->settings = decode_settings(*text);
+    } catch (const std::exception& e) {
+      spdlog::warn("state: {} is unusable ({}): default settings", path, e.what());
+    }
+  }
+  if (initial->settings.download_dir.empty()) initial->settings.download_dir = cfg.download_dir;
+  initial->cfg = std::move(cfg);
+  load_torrents(*initial);
+  return sys.spawn(engine_behavior, initial);
+}
+
+} // namespace actorrent

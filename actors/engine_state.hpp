@@ -1,0 +1,83 @@
+#pragma once
+// The engine's state, shared by its actor shell (engine.cpp) and its RPC
+// methods (engine_rpc.cpp). Private to those two files.
+#include <chrono>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <caf/all.hpp>
+#include <nlohmann/json.hpp>
+
+#include "actors/engine.hpp"
+#include "messages/atoms.hpp"
+#include "protocol/bitfield.hpp"
+#include "protocol/engine/session_settings.hpp"
+#include "protocol/engine/torrent_record.hpp"
+#include "protocol/magnet.hpp"
+#include "protocol/rpc/torrent_fields.hpp"
+
+namespace actorrent::engine_detail {
+
+using clock = std::chrono::steady_clock;
+
+// What happens once a torrent's session (or fetcher) is down.
+enum class after_stop { nothing, restart, remove, relocate };
+
+struct torrent_entry {
+  torrent_record rec;
+  std::optional<metainfo> meta;       // none: a magnet still fetching its info dictionary
+  std::optional<magnet_link> magnet;  // set for a torrent added by magnet
+  caf::actor session;                 // running: downloading, checking or seeding
+  caf::actor fetcher;                 // running: fetching the metadata
+  std::string error;                  // a local error (one line); cleared by a start
+  nlohmann::json last = nlohmann::json::object(); // the session's latest figures
+  bitfield have;                      // verified pieces (latest poll, or the resume file)
+  std::int64_t seen_uploaded = -1;    // last figures seen (-1: none yet in this run)
+  std::int64_t seen_received = 0;
+  std::int64_t seen_wasted = 0;
+  std::int64_t start_date = 0;
+  clock::time_point active_at{};      // last time bytes moved (for "recently-active")
+  after_stop after = after_stop::nothing;
+  bool delete_data = false;           // with after_stop::remove
+  std::string new_location;           // with after_stop::relocate
+  bool move_data = false;
+  bool recheck = false;               // the next start hashes everything
+  bool stop_after_check = false;      // torrent-verify of a stopped torrent
+  bool dirty = false;                 // counters changed since the record was saved
+};
+
+struct engine_state {
+  engine_config cfg;
+  std::unique_ptr<state_store> store;
+  session_settings settings;
+  std::map<int, torrent_entry> torrents;              // by RPC id
+  std::unordered_map<std::string, int> id_of_hash;    // lower-case hex -> id
+  std::unordered_map<caf::actor_addr, int> owner_of;  // session or fetcher -> id
+  std::vector<std::pair<int, clock::time_point>> removed; // for "recently-active"
+  clock::time_point started = clock::now();
+  std::int64_t run_uploaded = 0, run_downloaded = 0, run_files_added = 0;
+  std::uint64_t ticks = 0;
+  bool stopping = false;
+  std::vector<caf::response_promise> on_stopped;
+  static inline const char* name = "engine";
+};
+
+using self_ptr = caf::stateful_actor<engine_state>*;
+
+// engine.cpp
+void start_torrent(self_ptr self, int id);
+void stop_torrent(self_ptr self, int id, after_stop then); // then: what to do once it is down
+void save_record(self_ptr self, torrent_entry& e);
+void save_settings(self_ptr self);
+void forget_torrent(self_ptr self, int id, bool delete_data); // the session is down: gone for good
+context_ptr context_for(const engine_state& st, const torrent_entry& e);
+rpc::torrent_view view_of(const engine_state& st, const torrent_entry& e);
+
+// engine_rpc.cpp: one call, answered now (the reply JSON, without tag).
+nlohmann::json answer(self_ptr self, const std::string& method, const nlohmann::json& arguments);
+
+} // namespace actorrent::engine_detail
