@@ -133,7 +133,7 @@ void check_all_stopped(self_ptr self) {
   self->quit();
 }
 
-void relocate(self_ptr self, torrent_entry& e) {
+void relocate(torrent_entry& e) {
   namespace fs = std::filesystem;
   const std::string to = e.new_location;
   if (e.move_data && e.meta && to != e.rec.download_dir) {
@@ -172,12 +172,13 @@ void on_session_down(self_ptr self, int id, const caf::error& reason, bool was_f
   } else if (!was_fetcher && e.after == after_stop::nothing && !st.stopping && !e.rec.paused) {
     // It ended by itself: a seeding goal was reached. Transmission stops it too.
     e.rec.paused = true;
+    e.finished = true;
   }
   const after_stop then = e.after;
   e.after = after_stop::nothing;
   switch (then) {
   case after_stop::remove: return forget_torrent(self, id, e.delete_data);
-  case after_stop::relocate: relocate(self, e); break;
+  case after_stop::relocate: relocate(e); break;
   case after_stop::restart:
   case after_stop::nothing: break;
   }
@@ -350,10 +351,10 @@ context_ptr context_for(const engine_state& st, const torrent_entry& e) {
   // A torrent's own limit, else the session's (shared figures, applied per torrent for now).
   o.max_download_rate = e.rec.download_limited ? e.rec.download_limit * 1024
                         : honors && s.speed_limit_down_enabled ? s.speed_limit_down * 1024
-                                                               : 0;
+                                                               : st.cfg.defaults.max_download_rate;
   o.max_upload_rate = e.rec.upload_limited ? e.rec.upload_limit * 1024
                       : honors && s.speed_limit_up_enabled ? s.speed_limit_up * 1024
-                                                           : 0;
+                                                           : st.cfg.defaults.max_upload_rate;
   // A limit of 0 KiB/s means "nothing": the smallest rate the buckets keep.
   if (e.rec.download_limited && o.max_download_rate == 0) o.max_download_rate = 1;
   if (e.rec.upload_limited && o.max_upload_rate == 0) o.max_upload_rate = 1;
@@ -373,6 +374,7 @@ void start_torrent(self_ptr self, int id) {
   auto& e = it->second;
   if (e.session || e.fetcher) return;
   e.error.clear();
+  e.finished = false;
   e.after = after_stop::nothing;
   e.start_date = unix_now();
   e.last = json::object();
@@ -402,7 +404,7 @@ void stop_torrent(self_ptr self, int id, after_stop then) {
     // Nothing runs: what would follow the stop happens now.
     e.after = then;
     if (then == after_stop::remove) return forget_torrent(self, id, e.delete_data);
-    if (then == after_stop::relocate) relocate(self, e);
+    if (then == after_stop::relocate) relocate(e);
     e.after = after_stop::nothing;
     save_record(self, e);
     if (then == after_stop::restart && !e.rec.paused) start_torrent(self, id);
@@ -437,11 +439,12 @@ void forget_torrent(self_ptr self, int id, bool delete_data) {
   st.torrents.erase(it);
 }
 
-rpc::torrent_view view_of(const engine_state& st, const torrent_entry& e) {
+rpc::torrent_view view_of(const engine_state&, const torrent_entry& e) {
   rpc::torrent_view v;
   v.record = e.rec;
   v.hash_hex = to_hex(e.rec.info_hash);
   v.has_metadata = e.meta.has_value();
+  v.finished = e.finished;
   v.metadata_percent = e.meta ? 1.0 : 0.0;
   const json& f = e.last;
   const bool checking = f.value("checking", false);

@@ -47,6 +47,7 @@ struct torrent_entry {
   bool move_data = false;
   bool recheck = false;               // the next start hashes everything
   bool stop_after_check = false;      // torrent-verify of a stopped torrent
+  bool finished = false;              // stopped by a seeding goal
   bool dirty = false;                 // counters changed since the record was saved
 };
 

@@ -72,7 +72,7 @@ void route(broker_ptr self, caf::io::connection_handle hdl, const std::vector<ch
   const auto& reg = it->second.reg;
   const peer_address from{remote_host(self, hdl), self->remote_port(hdl)};
   const peer_key key = st.next_key++;
-  peer_setup setup{reg.ctx, key, from, reg.scheduler, reg.disk, reg.session.address(), reg.have, reg.upload_gate};
+  peer_setup setup{reg.ctx, key, from, reg.scheduler, reg.disk, reg.session.address(), reg.have, reg.upload_gate, {}};
   setup.received = std::string(prefix.begin(), prefix.end());
   // Set here, not by the peer: its start-up may run before the socket is
   // moved to it, and this read policy (48 bytes exactly) would stay.

@@ -25,6 +25,7 @@
 #include "actors/listener.hpp"
 #include "actors/metadata_fetcher.hpp"
 #include "actors/session.hpp"
+#include "main/teardown.hpp"
 #include "main/terminal_text.hpp"
 #include "messages/atoms.hpp"
 #include "protocol/atomic_file.hpp"
@@ -216,19 +217,8 @@ int run_download(const download_options& options) {
     pthread_kill(signal_thread.native_handle(), SIGTERM);
     signal_thread.join();
   }
-  // The session is down: data is flushed and the resume file saved. CAF 0.17
-  // can wait forever in ~actor_system for a detached actor that a lingering
-  // broker still references (seen after several peers were dropped for
-  // hostile input), so its teardown gets a deadline.
-  std::thread([exit_code] {
-    std::this_thread::sleep_for(std::chrono::seconds(3));
-    spdlog::debug("actor system teardown stuck: exiting anyway");
-    std::fflush(nullptr);
-    std::_Exit(exit_code);
-  }).detach();
-  system.reset();
-  curl_global_cleanup();
-  return exit_code;
+  // The session is down: data is flushed and the resume file saved.
+  return tear_down(std::move(system), exit_code);
 }
 
 } // namespace actorrent::cli

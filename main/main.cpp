@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "main/create_command.hpp"
+#include "main/daemon_command.hpp"
 #include "main/download_command.hpp"
 #include "protocol/magnet.hpp"
 #include "protocol/resume_data.hpp"
@@ -179,8 +180,19 @@ int main(int argc, char** argv) {
   create_cmd->add_flag("--private", create.creator.is_private, "mark the torrent private (BEP 27)");
   create_cmd->add_option("--comment", create.creator.comment, "a comment stored in the torrent");
 
+  daemon_options daemon;
+  daemon.state_dir = default_state_dir();
+  daemon.download_dir = default_download_dir();
+  auto* daemon_cmd = app.add_subcommand(
+      "daemon", "run every torrent of a state dir in one engine, driven over Transmission's RPC (default "
+                "127.0.0.1:9091), until SIGINT or SIGTERM; the engine-wide options above apply");
+  daemon_cmd->fallthrough(); // -p, --rpc-bind, limits, --no-dht ... after `daemon` too
+  daemon_cmd->add_option("--state-dir", daemon.state_dir, "where torrents, settings and resume files are kept")->capture_default_str();
+  daemon_cmd->add_option("--download-dir", daemon.download_dir, "where new torrents go unless told otherwise")->capture_default_str();
+
   try {
     app.parse(translate_go_flags(argc, argv));
+    if (*daemon_cmd && !dl.torrent_path.empty()) throw CLI::ValidationError("daemon takes no torrent: add torrents over the RPC");
     if (eo.pipeline_min > eo.pipeline_max) throw CLI::ValidationError("--pipeline-min is larger than --pipeline-max");
     if (eo.quiet && eo.verbose) throw CLI::ValidationError("--quiet and --verbose exclude each other");
     try {
@@ -222,6 +234,18 @@ int main(int argc, char** argv) {
 
   if (*show_cmd) return run_show(show);
   if (*create_cmd) return run_create(std::move(create));
+  if (*daemon_cmd) {
+    eo.listen_port = port == 0 ? free_port() : static_cast<std::uint16_t>(port);
+    eo.udp_tracker_timeout_ms = static_cast<std::uint32_t>(udp_timeout_s * 1000);
+    eo.request_timeout = std::chrono::seconds(request_timeout);
+    eo.max_disk_backlog = static_cast<std::int64_t>(backlog_mib) << 20;
+    eo.max_download_rate = static_cast<std::int64_t>(max_down_kib) * 1024;
+    eo.max_upload_rate = static_cast<std::int64_t>(max_up_kib) * 1024;
+    policy_from_name(policy, eo.policy);
+    dl.dht = !no_dht;
+    daemon.base = dl; // rpc_host/rpc_port: --rpc-bind, else Transmission's 127.0.0.1:9091
+    return run_daemon(daemon);
+  }
   if (!torrent_flag.empty()) dl.torrent_path = torrent_flag;
   if (dl.torrent_path.empty()) {
     fmt::print(stderr, "actorrent: no torrent given (see --help)\n");

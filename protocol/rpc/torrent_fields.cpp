@@ -134,11 +134,8 @@ const std::unordered_map<std::string, field_fn>& field_table() {
       {"haveValid", [](const torrent_view& v) -> json { return v.have_valid; }},
       {"honorsSessionLimits", [](const torrent_view& v) -> json { return v.record.honors_session_limits; }},
       {"id", [](const torrent_view& v) -> json { return v.record.id; }},
-      {"isFinished",
-       [](const torrent_view& v) -> json {
-         // Transmission: done and stopped by a seeding goal.
-         return v.status == torrent_status::stopped && v.has_metadata && v.left_until_done == 0 && v.record.done_date > 0;
-       }},
+      // Transmission: done and stopped by a seeding goal (a user's stop is "Stopped").
+      {"isFinished", [](const torrent_view& v) -> json { return v.status == torrent_status::stopped && v.finished; }},
       {"isPrivate", [](const torrent_view& v) -> json { return v.is_private; }},
       {"isStalled", [](const torrent_view&) -> json { return false; }},
       {"labels", [](const torrent_view& v) -> json { return v.record.labels; }},

@@ -56,6 +56,7 @@ struct torrent_view {
   std::int64_t date_created = 0;
   bool is_private = false;
   torrent_status status = torrent_status::stopped;
+  bool finished = false; // stopped by a seeding goal (not by the user)
   int error = 0; // 0 none, 1 tracker warning, 2 tracker error, 3 local error
   std::string error_string;
   std::int64_t total_size = 0;

@@ -11,16 +11,7 @@
 using namespace actorrent;
 using namespace std::chrono_literals;
 using test::free_port;
-
-namespace {
-
-std::string transmission_remote() {
-  for (const char* p : {"/usr/bin/transmission-remote", "/usr/local/bin/transmission-remote"})
-    if (::access(p, X_OK) == 0) return p;
-  return {};
-}
-
-} // namespace
+using test::transmission_remote;
 
 BOOST_AUTO_TEST_SUITE(rpc)
 

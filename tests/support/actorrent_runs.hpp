@@ -113,6 +113,13 @@ inline nlohmann::json run_fixture(const std::string& script, const std::vector<s
   return nlohmann::json::parse(last == std::string::npos ? out : out.substr(last + 1));
 }
 
+// Debian transmission-cli's client, or empty when it is not installed.
+inline std::string transmission_remote() {
+  for (const char* p : {"/usr/bin/transmission-remote", "/usr/local/bin/transmission-remote"})
+    if (::access(p, X_OK) == 0) return p;
+  return {};
+}
+
 inline std::uint16_t free_port() {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in a{};

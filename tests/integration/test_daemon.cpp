@@ -1,0 +1,231 @@
+// `actorrent daemon` driven by the real transmission-remote (Debian
+// transmission-cli) on 127.0.0.1, downloading from a libtorrent swarm:
+// add, list, info, files, stop/start, verify, limits, remove with data, and
+// a restart that finds every torrent again.
+#include <boost/test/unit_test.hpp>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <thread>
+
+#include "tests/support/actorrent_runs.hpp"
+
+using namespace actorrent;
+using namespace std::chrono_literals;
+using test::free_port;
+using test::transmission_remote;
+
+namespace {
+
+
+struct daemon_run {
+  std::string state, downloads, where;
+  std::uint16_t rpc_port = 0;
+  std::unique_ptr<test::child_process> process;
+
+  daemon_run(const std::string& root, std::uint16_t port) : state(root + "/state"), downloads(root + "/dl"), rpc_port(port) {
+    where = "127.0.0.1:" + std::to_string(rpc_port);
+    start();
+  }
+  void start() {
+    process = std::make_unique<test::child_process>(std::vector<std::string>{
+        test::binary, "daemon", "--no-dht", "-p", "0", "--state-dir", state, "--download-dir", downloads, "--rpc-bind", where});
+  }
+  // Waits until a condition on transmission-remote's output holds; false after the deadline.
+  template <class Pred>
+  bool wait_for(const std::vector<std::string>& args, Pred pred, std::chrono::seconds limit = 60s) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    for (;;) {
+      const auto r = remote(args);
+      if (r.exit_code == 0 && pred(r.out)) return true;
+      if (std::chrono::steady_clock::now() > deadline) return false;
+      // Polling a remote program: each round is a full process start and RPC exchange.
+      std::this_thread::sleep_for(200ms);
+    }
+  }
+  test::process_result remote(const std::vector<std::string>& args) const {
+    std::vector<std::string> argv{transmission_remote(), where};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return test::run_process(argv);
+  }
+  // One raw RPC call (tests/fixtures/rpc_call.py); null when it failed.
+  nlohmann::json call(const std::string& method, const nlohmann::json& arguments = nlohmann::json::object()) const {
+    const auto r = test::run_process({ACTORRENT_PYTHON, std::string(ACTORRENT_FIXTURES) + "/rpc_call.py",
+                                      std::to_string(rpc_port), method, arguments.dump()});
+    if (r.exit_code != 0) return nullptr;
+    return nlohmann::json::parse(r.out, nullptr, false);
+  }
+  nlohmann::json torrents(const std::vector<std::string>& fields) const {
+    const auto j = call("torrent-get", {{"fields", fields}});
+    return j.is_object() && j.value("result", "") == "success" ? j["arguments"]["torrents"] : nlohmann::json::array();
+  }
+  int stop() {
+    process->signal(SIGTERM);
+    return process->wait(60s).value_or(-2);
+  }
+};
+
+bool contains(const std::string& text, const std::string& what) { return text.find(what) != std::string::npos; }
+
+bool exists(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(daemon_rpc)
+
+BOOST_AUTO_TEST_CASE(transmission_remote_drives_the_daemon) {
+  if (transmission_remote().empty()) test::skip_test("transmission-remote (Debian transmission-cli) is not installed");
+  test::swarm s("--size-kib 2048 --files 3 --seeders 1");
+  test::temp_dir root;
+  daemon_run d(root.path, free_port());
+  BOOST_REQUIRE_MESSAGE(d.wait_for({"-si"}, [](const std::string& out) { return contains(out, "RPC version: 17"); }, 30s),
+                        "the daemon's RPC never answered: " << d.process->stderr_text());
+  const auto added = d.remote({"-a", s.torrent()});
+  BOOST_TEST(added.exit_code == 0, added.err);
+  BOOST_TEST(contains(added.out, "success"), added.out);
+  // Done: 100 % in the list, the data byte-identical.
+  BOOST_TEST_REQUIRE(d.wait_for({"-l"}, [](const std::string& out) { return contains(out, "100%"); }, 90s),
+                     d.remote({"-l"}).out << d.process->stderr_text());
+  BOOST_TEST(s.verify(d.downloads));
+  const auto info = d.remote({"-t", "1", "-i"});
+  BOOST_TEST(contains(info.out, "Name: " + s.name()), info.out);
+  BOOST_TEST(contains(info.out, "Percent Done: 100%"), info.out);
+  BOOST_TEST(contains(info.out, "Hash: " + s.info_hash()), info.out);
+  const auto files = d.remote({"-t", "1", "-f"});
+  BOOST_TEST(contains(files.out, "(3 files)"), files.out);
+  // A second add of the same torrent is a duplicate, not a second torrent.
+  BOOST_TEST(d.remote({"-a", s.torrent()}).exit_code == 0);
+  const auto list = d.remote({"-l"}).out;
+  BOOST_TEST((contains(list, "     1 ") && !contains(list, "     2 ")), list);
+  // Stop, start, verify.
+  BOOST_TEST(d.remote({"-t", "1", "-S"}).exit_code == 0);
+  BOOST_TEST(d.wait_for({"-l"}, [](const std::string& out) { return contains(out, "Stopped"); }, 30s), d.remote({"-l"}).out);
+  BOOST_TEST(d.remote({"-t", "1", "-s"}).exit_code == 0);
+  BOOST_TEST(d.wait_for({"-l"}, [](const std::string& out) { return contains(out, "Seeding") || contains(out, "Idle"); }, 30s),
+             d.remote({"-l"}).out);
+  BOOST_TEST(d.remote({"-t", "1", "-v"}).exit_code == 0);
+  BOOST_TEST(d.wait_for({"-t", "1", "-i"}, [](const std::string& out) { return contains(out, "Percent Done: 100%"); }, 60s));
+  // Limits are kept and shown.
+  BOOST_TEST(d.remote({"-t", "1", "-d", "100", "-u", "50"}).exit_code == 0);
+  const auto limited = d.remote({"-t", "1", "-i"});
+  BOOST_TEST(contains(limited.out, "Download Limit: 100"), limited.out);
+  BOOST_TEST(contains(limited.out, "Upload Limit: 50"), limited.out);
+  const auto stats = d.remote({"-st"});
+  BOOST_TEST(stats.exit_code == 0, stats.err);
+  BOOST_TEST(contains(stats.out, "Started 1 times"), stats.out);
+  // A restart finds the torrent again, complete, without fetching it again.
+  BOOST_TEST(d.stop() == 0, d.process->stderr_text());
+  d.start();
+  BOOST_TEST(d.wait_for({"-l"}, [](const std::string& out) { return contains(out, "100%"); }, 60s), d.remote({"-l"}).out);
+  BOOST_TEST(contains(d.remote({"-st"}).out, "Started 2 times"));
+  // Removed with its data: the files are gone.
+  BOOST_TEST(d.remote({"-t", "1", "--remove-and-delete"}).exit_code == 0);
+  BOOST_TEST(d.wait_for({"-l"}, [&](const std::string& out) { return !contains(out, s.name()); }, 30s), d.remote({"-l"}).out);
+  BOOST_TEST(d.wait_for({"-l"}, [&](const std::string&) { return !exists(d.downloads + "/" + s.name()); }, 30s));
+  BOOST_TEST(d.stop() == 0, d.process->stderr_text());
+}
+
+BOOST_AUTO_TEST_CASE(a_request_without_the_session_id_or_from_a_foreign_host_is_refused) {
+  test::temp_dir root;
+  daemon_run d(root.path, free_port());
+  const auto probe = [&](const std::string& host) {
+    const std::string script =
+        "import http.client,sys\n"
+        "try:\n"
+        " c=http.client.HTTPConnection('127.0.0.1'," + std::to_string(d.rpc_port) + ",timeout=5)\n"
+        " c.request('POST','/transmission/rpc','{\"method\":\"session-get\"}',{'Host':'" + host + "'})\n"
+        " sys.stdout.write(str(c.getresponse().status))\n"
+        "except OSError:\n"
+        " sys.stdout.write('down')\n";
+    return test::run_process({ACTORRENT_PYTHON, "-c", script});
+  };
+  test::process_result r;
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  do {
+    r = probe("127.0.0.1");
+    if (r.out == "409") break;
+    std::this_thread::sleep_for(200ms);
+  } while (std::chrono::steady_clock::now() < deadline);
+  BOOST_TEST(r.out == "409");
+  BOOST_TEST(probe("evil.example:9091").out == "421");
+  BOOST_TEST(d.stop() == 0, d.process->stderr_text());
+}
+
+BOOST_AUTO_TEST_CASE(a_torrent_whose_folder_cannot_be_written_shows_an_error_while_the_other_finishes) {
+  if (transmission_remote().empty()) test::skip_test("transmission-remote (Debian transmission-cli) is not installed");
+  test::swarm bad("--size-kib 512 --seeders 1"), good("--size-kib 1024 --seeders 1");
+  test::temp_dir root;
+  // A folder under a regular file: no one, root included, can create it.
+  { std::ofstream(root.path + "/plain-file") << "x"; }
+  daemon_run d(root.path, free_port());
+  BOOST_REQUIRE(d.wait_for({"-si"}, [](const std::string& out) { return contains(out, "RPC version"); }, 30s));
+  BOOST_TEST(d.remote({"-a", bad.torrent(), "-w", root.path + "/plain-file/sub"}).exit_code == 0);
+  BOOST_TEST(d.remote({"-a", good.torrent()}).exit_code == 0);
+  const auto done = [&] {
+    const auto t = d.torrents({"id", "error", "errorString", "percentDone"});
+    if (t.size() != 2) return false;
+    return t[0]["error"] == 3 && !t[0]["errorString"].get<std::string>().empty() && t[1]["percentDone"] == 1.0;
+  };
+  const auto deadline = std::chrono::steady_clock::now() + 90s;
+  while (!done() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(200ms);
+  BOOST_TEST(done(), d.torrents({"id", "error", "errorString", "percentDone"}).dump() << d.process->stderr_text());
+  BOOST_TEST(good.verify(d.downloads));
+  const auto info = d.remote({"-t", "1", "-i"});
+  BOOST_TEST(contains(info.out, "Error: "), info.out);
+  BOOST_TEST(d.stop() == 0, d.process->stderr_text());
+}
+
+BOOST_AUTO_TEST_CASE(sigkill_during_ten_downloads_then_every_torrent_resumes) {
+  constexpr int n = 10;
+  std::vector<std::unique_ptr<test::swarm>> swarms;
+  for (int i = 0; i < n; ++i) // sizes differ so that the torrents do (the fixture's payload is deterministic)
+    swarms.push_back(std::make_unique<test::swarm>("--size-kib " + std::to_string(4096 + 64 * i) +
+                                                   " --piece-kib 64 --seeders 1 --seeder-rate-kib 512"));
+  test::temp_dir root;
+  daemon_run d(root.path, free_port());
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  while (d.call("session-get").is_null() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(200ms);
+  // Each in a folder of its own: the fixture names every payload payload.bin.
+  for (int i = 0; i < n; ++i)
+    BOOST_REQUIRE(d.remote({"-a", swarms[i]->torrent(), "-w", d.downloads + "/" + std::to_string(i)}).exit_code == 0);
+  // Kill once every torrent has some pieces and none is complete yet.
+  nlohmann::json before;
+  for (;;) {
+    before = d.torrents({"id", "haveValid", "totalSize"});
+    bool ready = before.size() == n;
+    for (const auto& t : before) ready = ready && t["haveValid"].get<std::int64_t>() >= t["totalSize"].get<std::int64_t>() / 8;
+    if (ready || std::chrono::steady_clock::now() > deadline + 60s) break;
+    std::this_thread::sleep_for(100ms);
+  }
+  d.process->signal(SIGKILL);
+  d.process->wait(10s);
+  std::int64_t missing = 0;
+  for (const auto& t : before) missing += t["totalSize"].get<std::int64_t>() - t["haveValid"].get<std::int64_t>();
+  BOOST_TEST(before.size() == std::size_t{n});
+  BOOST_TEST_MESSAGE("killed with " << before.dump());
+  d.start();
+  const auto all_done = [&] {
+    const auto t = d.torrents({"id", "percentDone"});
+    if (t.size() != n) return false;
+    for (const auto& one : t)
+      if (one["percentDone"] != 1.0) return false;
+    return true;
+  };
+  const auto finish_by = std::chrono::steady_clock::now() + 180s;
+  while (!all_done() && std::chrono::steady_clock::now() < finish_by) std::this_thread::sleep_for(200ms);
+  BOOST_TEST(all_done(), d.torrents({"id", "percentDone", "errorString"}).dump() << d.process->stderr_text());
+  for (int i = 0; i < n; ++i) BOOST_TEST(swarms[i]->verify(d.downloads + "/" + std::to_string(i)));
+  // The second run fetched what was missing, plus at most what was in flight (a few blocks per torrent).
+  const auto stats = d.call("session-stats");
+  const auto received = stats["arguments"]["current-stats"]["downloadedBytes"].get<std::int64_t>();
+  BOOST_TEST_MESSAGE("after the restart: " << received << " bytes received, " << missing << " were missing");
+  BOOST_TEST(received <= missing + n * (std::int64_t{1} << 20), received << " received, " << missing << " were missing");
+  BOOST_TEST(d.stop() == 0, d.process->stderr_text());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
