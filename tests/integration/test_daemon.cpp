@@ -20,6 +20,18 @@ using test::transmission_remote;
 namespace {
 
 
+// Re-checks `holds` until it is true or `limit` passes. Each check is a whole
+// process run or RPC exchange, so the pause between checks is only pacing.
+template <class Pred>
+bool eventually(Pred holds, std::chrono::seconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!holds()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(100ms);
+  }
+  return true;
+}
+
 struct daemon_run {
   std::string state, downloads, where;
   std::uint16_t rpc_port = 0;
@@ -36,14 +48,12 @@ struct daemon_run {
   // Waits until a condition on transmission-remote's output holds; false after the deadline.
   template <class Pred>
   bool wait_for(const std::vector<std::string>& args, Pred pred, std::chrono::seconds limit = 60s) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    for (;;) {
-      const auto r = remote(args);
-      if (r.exit_code == 0 && pred(r.out)) return true;
-      if (std::chrono::steady_clock::now() > deadline) return false;
-      // Polling a remote program: each round is a full process start and RPC exchange.
-      std::this_thread::sleep_for(200ms);
-    }
+    return eventually(
+        [&] {
+          const auto r = remote(args);
+          return r.exit_code == 0 && pred(r.out);
+        },
+        limit);
   }
   test::process_result remote(const std::vector<std::string>& args) const {
     std::vector<std::string> argv{transmission_remote(), where};
@@ -145,12 +155,7 @@ BOOST_AUTO_TEST_CASE(a_request_without_the_session_id_or_from_a_foreign_host_is_
     return test::run_process({ACTORRENT_PYTHON, "-c", script});
   };
   test::process_result r;
-  const auto deadline = std::chrono::steady_clock::now() + 30s;
-  do {
-    r = probe("127.0.0.1");
-    if (r.out == "409") break;
-    std::this_thread::sleep_for(200ms);
-  } while (std::chrono::steady_clock::now() < deadline);
+  eventually([&] { return (r = probe("127.0.0.1")).out == "409"; }, 30s);
   BOOST_TEST(r.out == "409");
   BOOST_TEST(probe("evil.example:9091").out == "421");
   BOOST_TEST(d.stop() == 0, d.process->stderr_text());
@@ -171,9 +176,7 @@ BOOST_AUTO_TEST_CASE(a_torrent_whose_folder_cannot_be_written_shows_an_error_whi
     if (t.size() != 2) return false;
     return t[0]["error"] == 3 && !t[0]["errorString"].get<std::string>().empty() && t[1]["percentDone"] == 1.0;
   };
-  const auto deadline = std::chrono::steady_clock::now() + 90s;
-  while (!done() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(200ms);
-  BOOST_TEST(done(), d.torrents({"id", "error", "errorString", "percentDone"}).dump() << d.process->stderr_text());
+  BOOST_TEST(eventually(done, 90s), d.torrents({"id", "error", "errorString", "percentDone"}).dump() << d.process->stderr_text());
   BOOST_TEST(good.verify(d.downloads));
   const auto info = d.remote({"-t", "1", "-i"});
   BOOST_TEST(contains(info.out, "Error: "), info.out);
@@ -188,20 +191,20 @@ BOOST_AUTO_TEST_CASE(sigkill_during_ten_downloads_then_every_torrent_resumes) {
                                                    " --piece-kib 64 --seeders 1 --seeder-rate-kib 512"));
   test::temp_dir root;
   daemon_run d(root.path, free_port());
-  const auto deadline = std::chrono::steady_clock::now() + 60s;
-  while (d.call("session-get").is_null() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(200ms);
+  BOOST_REQUIRE(eventually([&] { return !d.call("session-get").is_null(); }, 60s));
   // Each in a folder of its own: the fixture names every payload payload.bin.
   for (int i = 0; i < n; ++i)
     BOOST_REQUIRE(d.remote({"-a", swarms[i]->torrent(), "-w", d.downloads + "/" + std::to_string(i)}).exit_code == 0);
   // Kill once every torrent has some pieces and none is complete yet.
   nlohmann::json before;
-  for (;;) {
-    before = d.torrents({"id", "haveValid", "totalSize"});
-    bool ready = before.size() == n;
-    for (const auto& t : before) ready = ready && t["haveValid"].get<std::int64_t>() >= t["totalSize"].get<std::int64_t>() / 8;
-    if (ready || std::chrono::steady_clock::now() > deadline + 60s) break;
-    std::this_thread::sleep_for(100ms);
-  }
+  eventually(
+      [&] {
+        before = d.torrents({"id", "haveValid", "totalSize"});
+        bool ready = before.size() == n;
+        for (const auto& t : before) ready = ready && t["haveValid"].get<std::int64_t>() >= t["totalSize"].get<std::int64_t>() / 8;
+        return ready;
+      },
+      120s);
   d.process->signal(SIGKILL);
   d.process->wait(10s);
   std::int64_t missing = 0;
@@ -216,9 +219,7 @@ BOOST_AUTO_TEST_CASE(sigkill_during_ten_downloads_then_every_torrent_resumes) {
       if (one["percentDone"] != 1.0) return false;
     return true;
   };
-  const auto finish_by = std::chrono::steady_clock::now() + 180s;
-  while (!all_done() && std::chrono::steady_clock::now() < finish_by) std::this_thread::sleep_for(200ms);
-  BOOST_TEST(all_done(), d.torrents({"id", "percentDone", "errorString"}).dump() << d.process->stderr_text());
+  BOOST_TEST(eventually(all_done, 180s), d.torrents({"id", "percentDone", "errorString"}).dump() << d.process->stderr_text());
   for (int i = 0; i < n; ++i) BOOST_TEST(swarms[i]->verify(d.downloads + "/" + std::to_string(i)));
   // The second run fetched what was missing, plus at most what was in flight (a few blocks per torrent).
   const auto stats = d.call("session-stats");
