@@ -56,7 +56,6 @@ struct disk_state {
   std::unordered_map<std::uint32_t, piece_assembly> pieces;
   std::vector<std::uint32_t> unflushed; // verified, written, not yet fdatasync'ed
   std::vector<std::uint32_t> flushing;  // verified, being made durable by the flusher
-  flusher_actor flusher;
   std::vector<std::uint32_t> verified_unsent; // verified, not yet announced
   bool announce_timer_armed = false;
   pending_run run;
@@ -266,7 +265,7 @@ void flush_in_background(self_ptr self) {
   }
   st.flushing = std::move(st.unflushed);
   st.unflushed.clear();
-  self->request(st.flusher, caf::infinite, msg::flush_atom::value, std::move(fds))
+  self->request(st.ctx->pools->disk, caf::infinite, msg::job_atom::value, flush_job(std::move(fds), st.ctx->options.download_dir))
       .then(
           [=](msg::flush_atom) {
             auto& s = self->state;
@@ -290,10 +289,6 @@ disk_actor::behavior_type disk_behavior(self_ptr self, context_ptr ctx, bitfield
   st.resume = std::move(resume);
   st.store = std::make_unique<storage>(ctx->options.download_dir, ctx->torrent);
   st.faults = fault_injector(ctx->options.faults, fault_stream::disk_writer);
-  st.flusher = spawn_flusher(self->home_system(), ctx->options.download_dir);
-  self->attach_functor([flusher = st.flusher](const caf::error&) {
-    caf::anon_send_exit(flusher, caf::exit_reason::user_shutdown);
-  });
   self->set_exception_handler([](std::exception_ptr& e) { return failure_reason(e); });
   try {
     st.store->create_files();
@@ -371,8 +366,10 @@ disk_actor::behavior_type disk_behavior(self_ptr self, context_ptr ctx, bitfield
 
 disk_actor spawn_disk_writer(caf::actor_system& sys, context_ptr ctx, bitfield have, scheduler_actor scheduler,
                              caf::actor session, resume_actor resume) {
-  return sys.spawn<caf::detached>(disk_behavior, std::move(ctx), std::move(have), std::move(scheduler),
-                                  std::move(session), std::move(resume));
+  // On the shared scheduler: writes go to the page cache and hashing is CPU
+  // work; what blocks (fdatasync) runs on the disk pool.
+  return sys.spawn(disk_behavior, std::move(ctx), std::move(have), std::move(scheduler), std::move(session),
+                   std::move(resume));
 }
 
 } // namespace actorrent

@@ -337,6 +337,7 @@ context_ptr context_for(const engine_state& st, const torrent_entry& e) {
   auto ctx = std::make_shared<torrent_context>();
   ctx->torrent = *e.meta;
   ctx->self_id = st.cfg.self_id;
+  ctx->pools = st.cfg.pools;
   engine_options& o = ctx->options;
   o = st.cfg.defaults;
   o.download_dir = e.rec.download_dir;
@@ -384,7 +385,7 @@ void start_torrent(self_ptr self, int id) {
     engine_options o = st.cfg.defaults;
     o.download_dir = e.rec.download_dir;
     o.max_peers = static_cast<std::size_t>(std::max(1, e.rec.peer_limit));
-    e.fetcher = spawn_metadata_fetcher(sys, *e.magnet, st.cfg.self_id, o, caf::actor_cast<caf::actor>(self), st.cfg.dht);
+    e.fetcher = spawn_metadata_fetcher(sys, *e.magnet, st.cfg.self_id, o, caf::actor_cast<caf::actor>(self), st.cfg.dht, st.cfg.pools);
     self->monitor(e.fetcher);
     st.owner_of[e.fetcher.address()] = id;
     return;

@@ -26,6 +26,7 @@ struct engine_config {
   peer_id self_id{};
   caf::actor dht;           // null: no DHT
   caf::actor listener;      // null: no incoming connections
+  std::shared_ptr<const worker_pools> pools; // the threads every torrent shares
 };
 
 // Reads the state dir first: throws std::runtime_error (one line) when it

@@ -1,16 +1,17 @@
 #pragma once
+// Making written data durable, as a job for the disk pool: fdatasync on the
+// descriptors it is handed (syncfs for a folder's), then close them, while the
+// disk writer goes on writing. A flush of a few hundred MB took the disk
+// writer off the download for most of a second every two seconds (4 GiB:
+// 14-18 s -> 11-14 s).
 #include <string>
+#include <vector>
 
-#include <caf/fwd.hpp>
-
-#include "messages/interfaces.hpp"
+#include "actors/worker_pool.hpp"
 
 namespace actorrent {
 
-// Spawns the flusher on its own thread: it makes files durable (fdatasync on
-// descriptors it is handed and then closes) while the disk writer goes on
-// writing. A flush of a few hundred MB took the disk writer's thread off the
-// download for most of a second every two seconds (4 GiB: 14-18 s -> 11-14 s).
-flusher_actor spawn_flusher(caf::actor_system& sys, std::string dir);
+// Replies flush_atom, or an error whose text names `dir` and the cause.
+blocking_job flush_job(std::vector<int> fds, std::string dir);
 
 } // namespace actorrent

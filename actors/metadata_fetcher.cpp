@@ -14,7 +14,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
-#include "actors/connector.hpp"
+#include "actors/worker_pool.hpp"
 #include "actors/metadata_peer.hpp"
 #include "actors/peer.hpp"
 #include "actors/session.hpp"
@@ -44,6 +44,7 @@ struct fetcher_state {
   engine_options options;
   caf::actor reply_to;
   caf::actor dht;
+  std::shared_ptr<const worker_pools> pools;
   tracker_actor tracker;
   peer_book known{peer_book_options{max_known}};      // by "host:port"
   std::unordered_map<peer_key, caf::actor> peers;
@@ -114,8 +115,8 @@ void connect_more(self_ptr self) {
   if (st.done) return;
   for (const peer_address& address : st.known.to_dial(max_connections, clock::now())) {
     const std::string id = address.to_string();
-    auto connector = spawn_connector(self->home_system(), std::chrono::duration_cast<std::chrono::milliseconds>(connect_timeout));
-    self->request(connector, connect_timeout + 5s, msg::connect_atom::value, address)
+    self->request(st.pools->dialer, connect_timeout + 5s, msg::connect_atom::value, address,
+                  static_cast<std::int32_t>(std::chrono::duration_cast<std::chrono::milliseconds>(connect_timeout).count()))
         .then(
             [=](int fd) {
               auto& s = self->state;
@@ -269,9 +270,10 @@ void on_tick(self_ptr self) {
 }
 
 caf::behavior fetcher_behavior(self_ptr self, magnet_link magnet, peer_id self_id, engine_options options,
-                               caf::actor reply_to, caf::actor dht) {
+                               caf::actor reply_to, caf::actor dht, std::shared_ptr<const worker_pools> pools) {
   auto& st = self->state;
   st.dht = std::move(dht);
+  st.pools = std::move(pools);
   st.magnet = std::move(magnet);
   st.self_id = self_id;
   st.options = std::move(options);
@@ -284,6 +286,7 @@ caf::behavior fetcher_behavior(self_ptr self, magnet_link magnet, peer_id self_i
   for (const auto& url : st.magnet.trackers) ctx->torrent.tracker_tiers.push_back({url});
   ctx->self_id = st.self_id;
   ctx->options = st.options;
+  ctx->pools = st.pools;
   if (!st.magnet.trackers.empty()) {
     st.tracker = spawn_tracker(self->home_system(), ctx, caf::actor_cast<caf::actor>(self));
     self->send(st.tracker, msg::announce_atom::value);
@@ -337,9 +340,9 @@ caf::behavior fetcher_behavior(self_ptr self, magnet_link magnet, peer_id self_i
 } // namespace
 
 caf::actor spawn_metadata_fetcher(caf::actor_system& sys, magnet_link magnet, peer_id self_id, engine_options options,
-                                  caf::actor reply_to, caf::actor dht) {
+                                  caf::actor reply_to, caf::actor dht, std::shared_ptr<const worker_pools> pools) {
   return sys.spawn(fetcher_behavior, std::move(magnet), self_id, std::move(options), std::move(reply_to),
-                   std::move(dht));
+                   std::move(dht), std::move(pools));
 }
 
 } // namespace actorrent

@@ -15,8 +15,9 @@
 
 namespace actorrent {
 
-// `dht`: the DHT node to ask for peers (every 30 s until done), or null.
+// `dht`: the DHT node to ask for peers (every 30 s until done), or null;
+// `pools`: the engine's threads (dials and tracker announces run there).
 caf::actor spawn_metadata_fetcher(caf::actor_system& sys, magnet_link magnet, peer_id self_id, engine_options options,
-                                  caf::actor reply_to, caf::actor dht);
+                                  caf::actor reply_to, caf::actor dht, std::shared_ptr<const worker_pools> pools);
 
 } // namespace actorrent

@@ -3,6 +3,8 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
+#include "actors/worker_pool.hpp"
+
 namespace actorrent {
 
 namespace {
@@ -15,23 +17,58 @@ struct resume_state {
   std::string path;
   bool dirty = false;
   bool warned = false;
+  // One save at a time (two on different pool threads could land out of
+  // order); asks that come in meanwhile are answered by the next one.
+  bool saving = false;
+  bool again = false;
+  std::vector<caf::typed_response_promise<msg::save_atom>> current, next;
   static inline const char* name = "resume_keeper";
 };
 
 using self_ptr = resume_actor::stateful_pointer<resume_state>;
 
+// Writes a snapshot of the record; replies with an empty string or why not.
+blocking_job save_job(context_ptr ctx, resume_data data, std::string path) {
+  return [ctx = std::move(ctx), data = std::move(data), path = std::move(path)]() mutable {
+    try {
+      // File stamps are taken now, after the disk writer's flush: they describe
+      // the data the saved piece set vouches for.
+      data.files = storage(ctx->options.download_dir, ctx->torrent).stamps();
+      save_file_atomically(path, encode_resume(data));
+      return caf::make_message(std::string());
+    } catch (const storage_error& e) {
+      return caf::make_message(std::string(e.what()));
+    }
+  };
+}
+
 void save(self_ptr self) {
   auto& st = self->state;
-  try {
-    // File stamps are taken now, after the disk writer's flush: they describe
-    // the data the saved piece set vouches for.
-    st.data.files = storage(st.ctx->options.download_dir, st.ctx->torrent).stamps();
-    save_file_atomically(st.path, encode_resume(st.data));
-    st.dirty = false;
-  } catch (const storage_error& e) {
-    if (!st.warned) spdlog::warn("cannot save resume data: {}", e.what());
-    st.warned = true;
+  if (st.saving) {
+    st.again = true;
+    return;
   }
+  st.saving = true;
+  st.dirty = false;
+  st.current.insert(st.current.end(), st.next.begin(), st.next.end());
+  st.next.clear();
+  auto done = [=](const std::string& error) {
+    auto& s = self->state;
+    if (!error.empty()) {
+      if (!s.warned) spdlog::warn("cannot save resume data: {}", error);
+      s.warned = true;
+      s.dirty = true; // try again at the next tick
+    }
+    for (auto& rp : s.current) rp.deliver(msg::save_atom::value);
+    s.current.clear();
+    s.saving = false;
+    if (s.again) {
+      s.again = false;
+      save(self);
+    }
+  };
+  self->request(st.ctx->pools->disk, caf::infinite, msg::job_atom::value, save_job(st.ctx, st.data, st.path))
+      .then(done, [=](caf::error& e) { done(caf::to_string(e)); });
 }
 
 resume_actor::behavior_type resume_behavior(self_ptr self, context_ptr ctx, resume_data initial) {
@@ -46,10 +83,13 @@ resume_actor::behavior_type resume_behavior(self_ptr self, context_ptr ctx, resu
           if (p < self->state.data.have.size() && self->state.data.have.set(p)) self->state.dirty = true;
       },
       [=](msg::save_atom, transfer_totals totals) {
-        self->state.data.downloaded = totals.downloaded;
-        self->state.data.uploaded = totals.uploaded;
+        auto& s = self->state;
+        s.data.downloaded = totals.downloaded;
+        s.data.uploaded = totals.uploaded;
+        auto rp = self->make_response_promise<msg::save_atom>();
+        (s.saving ? s.next : s.current).push_back(rp);
         save(self);
-        return msg::save_atom::value;
+        return rp;
       },
       [=](msg::tick_atom) {
         if (self->state.dirty) save(self);
@@ -61,7 +101,7 @@ resume_actor::behavior_type resume_behavior(self_ptr self, context_ptr ctx, resu
 } // namespace
 
 resume_actor spawn_resume_keeper(caf::actor_system& sys, context_ptr ctx, resume_data initial) {
-  return sys.spawn<caf::detached>(resume_behavior, std::move(ctx), std::move(initial));
+  return sys.spawn(resume_behavior, std::move(ctx), std::move(initial));
 }
 
 } // namespace actorrent

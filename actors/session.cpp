@@ -16,8 +16,6 @@
 #include <spdlog/spdlog.h>
 
 #include "actors/load_meter.hpp"
-#include "actors/checker.hpp"
-#include "actors/connector.hpp"
 #include "actors/disk_writer.hpp"
 #include "actors/listener.hpp"
 #include "actors/peer.hpp"
@@ -27,6 +25,9 @@
 #include "actors/scheduler.hpp"
 #include "actors/tracker.hpp"
 #include "actors/upload_gate.hpp"
+#include "actors/worker_pool.hpp"
+#include "protocol/sha1.hpp"
+#include "protocol/storage.hpp"
 #include "protocol/choker.hpp"
 #include "protocol/peer_book.hpp"
 #include "protocol/peer_turnover.hpp"
@@ -43,6 +44,7 @@ using clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
 
 constexpr auto connect_timeout = 10s;
+constexpr std::int32_t dial_timeout_ms = 10'000;
 constexpr std::size_t max_known_from_pex = 1000; // PEX may not grow our peer list past this
 constexpr std::uint64_t pex_every_ticks = 60;    // BEP 11: one ut_pex a minute
 constexpr std::uint64_t dht_every_ticks = 900;   // BEP 5: announce again every 15 minutes
@@ -258,8 +260,7 @@ void connect_more(self_ptr self) {
   if (st.completed && !st.ctx->options.seed_after_download) return;
   for (const peer_address& address : st.known.to_dial(st.ctx->options.max_peers, clock::now())) {
     const std::string key = address.to_string();
-    auto connector = spawn_connector(self->home_system(), std::chrono::duration_cast<std::chrono::milliseconds>(connect_timeout));
-    self->request(connector, connect_timeout + 5s, msg::connect_atom::value, address)
+    self->request(st.ctx->pools->dialer, connect_timeout + 5s, msg::connect_atom::value, address, dial_timeout_ms)
         .then([=](int fd) { start_peer(self, key, fd); },
               [=](caf::error& e) {
                 self->state.known.dial_failed(key, clock::now());
@@ -534,10 +535,27 @@ struct check_job {
   clock::time_point started;
 };
 
-void check_next_batch(self_ptr self, checker_actor checker, std::shared_ptr<check_job> job) {
+// Hashes `pieces` from disk on a pool thread; the reply is those that match.
+// A lane's storage is used by one job at a time.
+blocking_job check_pieces(context_ptr ctx, std::shared_ptr<storage> lane, std::vector<std::uint32_t> pieces) {
+  return [ctx = std::move(ctx), lane = std::move(lane), pieces = std::move(pieces)] {
+    std::vector<std::uint32_t> good;
+    std::string buf;
+    for (auto p : pieces) {
+      try {
+        buf = lane->read_piece(p);
+      } catch (const storage_error&) {
+        continue; // missing or short file: the piece is simply not there
+      }
+      if (sha1(buf) == ctx->torrent.piece_hashes[p]) good.push_back(p);
+    }
+    return caf::make_message(std::move(good));
+  };
+}
+
+void check_next_batch(self_ptr self, std::shared_ptr<storage> lane, std::shared_ptr<check_job> job) {
   constexpr std::size_t batch = 16;
   if (job->queue.empty() || self->state.stopping) {
-    self->send_exit(checker, caf::exit_reason::user_shutdown);
     if (--job->busy > 0 || self->state.stopping) return;
     const double secs = std::chrono::duration<double>(clock::now() - job->started).count();
     spdlog::info("check done in {:.1f} s: {} of {} pieces are good", secs, self->state.have.count(),
@@ -547,7 +565,8 @@ void check_next_batch(self_ptr self, checker_actor checker, std::shared_ptr<chec
   const std::size_t n = std::min(batch, job->queue.size());
   std::vector<std::uint32_t> pieces(job->queue.end() - static_cast<std::ptrdiff_t>(n), job->queue.end());
   job->queue.resize(job->queue.size() - n);
-  self->request(checker, caf::infinite, msg::check_atom::value, std::move(pieces))
+  self->request(self->state.ctx->pools->disk, caf::infinite, msg::job_atom::value,
+                check_pieces(self->state.ctx, lane, std::move(pieces)))
       .then(
           [=](const std::vector<std::uint32_t>& good) {
             auto& s = self->state;
@@ -555,7 +574,7 @@ void check_next_batch(self_ptr self, checker_actor checker, std::shared_ptr<chec
               if (s.have.set(p)) s.bytes_have += s.geometry.piece_size(p);
             job->done += static_cast<std::uint32_t>(n);
             self->send(s.progress, msg::check_atom::value, job->done, job->total);
-            check_next_batch(self, checker, job);
+            check_next_batch(self, lane, job);
           },
           [=](caf::error& e) { stop(self, 1, "checking existing data failed: " + describe(e)); });
 }
@@ -573,11 +592,11 @@ CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::shared_ptr<actorrent::startup_files>)
 namespace actorrent {
 namespace {
 
-// Runs the start-up reads on a thread of its own: stat() of every file (a
-// torrent may have 100,000) and the resume file can take seconds on a slow
-// disk, and the shared scheduler runs every peer's bookkeeping meanwhile.
-caf::behavior startup_reader(caf::event_based_actor* self, context_ptr ctx) {
-  return {[=](msg::check_atom) {
+// The start-up reads, on the disk pool: stat() of every file (a torrent may
+// have 100,000) and the resume file can take seconds on a slow disk, and the
+// shared scheduler runs every peer's bookkeeping meanwhile.
+blocking_job read_startup_files(context_ptr ctx) {
+  return [ctx = std::move(ctx)] {
     auto out = std::make_shared<startup_files>();
     const auto& m = ctx->torrent;
     try {
@@ -587,16 +606,14 @@ caf::behavior startup_reader(caf::event_based_actor* self, context_ptr ctx) {
       out->resume_error = e.what();
     }
     out->stamps.resize(m.files.size()); // unreadable files look absent: their pieces are fetched
-    self->quit();
-    return out;
-  }};
+    return caf::make_message(std::move(out));
+  };
 }
 
 void check_with(self_ptr self, const startup_files& files);
 
 void load_state_and_check(self_ptr self) {
-  auto reader = self->home_system().spawn<caf::detached>(startup_reader, self->state.ctx);
-  self->request(reader, caf::infinite, msg::check_atom::value)
+  self->request(self->state.ctx->pools->disk, caf::infinite, msg::job_atom::value, read_startup_files(self->state.ctx))
       .then([=](std::shared_ptr<startup_files> files) { check_with(self, *files); },
             [=](caf::error& e) { stop(self, 1, "reading the download folder failed: " + describe(e)); });
 }
@@ -625,16 +642,18 @@ void check_with(self_ptr self, const startup_files& files) {
   const auto to_check = pieces_to_check(st, now, resume_ok);
   if (to_check.empty()) return start_download(self);
 
-  // Hash on every core. Checkers take batches from a shared queue, so one
-  // slow file does not hold the others up; the session waits for all of them.
+  // A lane per core, each with its own files open, takes batches from a shared
+  // queue, so one slow file does not hold the others up; the session waits
+  // for all of them. The disk pool bounds how many run at once, engine-wide.
   const std::size_t workers = std::max(1u, std::thread::hardware_concurrency());
-  spdlog::info("checking {} pieces of existing data on {} threads", to_check.size(), workers);
+  spdlog::info("checking {} pieces of existing data", to_check.size());
   auto job = std::make_shared<check_job>();
   job->queue = to_check;
   job->total = static_cast<std::uint32_t>(to_check.size());
   job->busy = workers;
   job->started = clock::now();
-  for (std::size_t w = 0; w < workers; ++w) check_next_batch(self, spawn_checker(self->home_system(), st.ctx), job);
+  for (std::size_t w = 0; w < workers; ++w)
+    check_next_batch(self, std::make_shared<storage>(st.ctx->options.download_dir, st.ctx->torrent, 16), job);
 }
 
 // The one-shot CLI's RPC (--rpc-bind): the session answers for its one

@@ -17,6 +17,8 @@
 
 namespace actorrent {
 
+struct worker_pools; // actors/worker_pool.hpp
+
 struct engine_options {
   std::string download_dir = ".";
   // Where resume files go (empty: DOWNLOAD_DIR/.actorrent, the one-shot CLI's place).
@@ -71,6 +73,8 @@ struct torrent_context {
   metainfo torrent;
   peer_id self_id{};
   engine_options options;
+  // The engine's shared threads: every blocking call of this torrent runs there.
+  std::shared_ptr<const worker_pools> pools;
 };
 
 using context_ptr = std::shared_ptr<const torrent_context>;

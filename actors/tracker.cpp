@@ -3,6 +3,8 @@
 #include "actors/tracker.hpp"
 
 #include <algorithm>
+#include <deque>
+#include <optional>
 #include <random>
 
 #include <caf/all.hpp>
@@ -14,6 +16,7 @@
 
 #include "actors/http_get.hpp"
 #include "actors/udp_tracker.hpp"
+#include "actors/worker_pool.hpp"
 
 #include "actors/fault_injection.hpp"
 
@@ -23,20 +26,22 @@ namespace {
 
 constexpr std::int64_t default_interval = 1800;
 
-struct tracker_state {
+// Everything one announce needs and updates. It runs on a network pool thread
+// (libcurl and the UDP exchange block), one announce at a time: the actor
+// never touches it while a job holds it.
+struct announcer {
+  caf::actor_system* sys = nullptr;
   context_ptr ctx;
   caf::actor session;
   tracker_tiers tiers; // BEP 12 order
   std::string tracker_id;
   std::uint32_t key = 0;
-  bool started_sent = false;
   int failures_in_a_row = 0;
   fault_injector faults;
-  caf::actor udp; // the BEP 15 client, spawned with this actor and stopped with it
-  static inline const char* name = "tracker";
-};
+  caf::actor udp; // the BEP 15 client, spawned with the actor and stopped with it
 
-using self_ptr = tracker_actor::stateful_pointer<tracker_state>;
+  std::int64_t announce(announce_event event, const transfer_totals& totals, long timeout_s);
+};
 
 // One tracker's answer, whatever the transport: a parsed reply or why none came.
 struct tracker_outcome {
@@ -54,9 +59,9 @@ tracker_outcome announce_http(const announce_request& req, const engine_options&
   }
 }
 
-tracker_outcome announce_udp(self_ptr self, const udp_tracker::tracker_address& where, const announce_request& req,
+tracker_outcome announce_udp(announcer& a, const udp_tracker::tracker_address& where, const announce_request& req,
                              bool leaving) {
-  const auto& opt = self->state.ctx->options;
+  const auto& opt = a.ctx->options;
   udp_tracker_request x;
   x.host = where.host;
   x.port = where.port;
@@ -65,8 +70,7 @@ tracker_outcome announce_udp(self_ptr self, const udp_tracker::tracker_address& 
   // A 'stopped' on the way out gets one short try, like its HTTP twin.
   x.first_timeout_ms = leaving ? std::min<std::uint32_t>(opt.udp_tracker_timeout_ms, 3000) : opt.udp_tracker_timeout_ms;
   x.attempts = leaving ? 1 : opt.udp_tracker_attempts;
-  // This actor has its own thread (libcurl blocks it too): waiting costs nobody.
-  const udp_tracker_reply r = udp_exchange(self->system(), self->state.udp, std::move(x));
+  const udp_tracker_reply r = udp_exchange(*a.sys, a.udp, std::move(x));
   if (!r.failure.empty()) return {std::nullopt, r.failure};
   try {
     return {udp_tracker::parse_announce(r.payload, r.ipv6), {}};
@@ -76,13 +80,12 @@ tracker_outcome announce_udp(self_ptr self, const udp_tracker::tracker_address& 
 }
 
 // One announce over all tiers; returns the interval to wait before the next one.
-std::int64_t announce(self_ptr self, announce_event event, const transfer_totals& totals, long timeout_s) {
-  auto& st = self->state;
-  if (st.tiers.tiers().empty()) return default_interval; // trackerless: the DHT and PEX find peers
+std::int64_t announcer::announce(announce_event event, const transfer_totals& totals, long timeout_s) {
+  if (tiers.tiers().empty()) return default_interval; // trackerless: the DHT and PEX find peers
   tracker_news news;
-  for (std::size_t t = 0; t < st.tiers.tiers().size(); ++t) {
-    for (std::size_t i = 0; i < st.tiers.tiers()[t].size(); ++i) {
-      const std::string url = st.tiers.tiers()[t][i];
+  for (std::size_t t = 0; t < tiers.tiers().size(); ++t) {
+    for (std::size_t i = 0; i < tiers.tiers()[t].size(); ++i) {
+      const std::string url = tiers.tiers()[t][i];
       news.url = url;
       const bool http = is_http_url(url);
       const auto udp_address = udp_tracker::parse_url(url);
@@ -92,22 +95,22 @@ std::int64_t announce(self_ptr self, announce_event event, const transfer_totals
       }
       announce_request req;
       req.announce_url = url;
-      req.info_hash = st.ctx->torrent.info_hash;
-      req.id = st.ctx->self_id;
-      req.port = st.ctx->options.listen_port;
+      req.info_hash = ctx->torrent.info_hash;
+      req.id = ctx->self_id;
+      req.port = ctx->options.listen_port;
       req.uploaded = totals.uploaded;
       req.downloaded = totals.downloaded;
       req.left = totals.left;
       req.event = event;
       req.numwant = event == announce_event::stopped ? 0 : 200;
-      req.key = st.key;
-      req.tracker_id = st.tracker_id;
-      if (event != announce_event::stopped && inject(st.faults, fault_kind::tracker_fail, st.session)) {
+      req.key = key;
+      req.tracker_id = tracker_id;
+      if (event != announce_event::stopped && inject(faults, fault_kind::tracker_fail, session)) {
         news.failure = "injected fault: tracker-fail";
         continue;
       }
-      const tracker_outcome outcome = http ? announce_http(req, st.ctx->options, timeout_s)
-                                           : announce_udp(self, *udp_address, req, event == announce_event::stopped);
+      const tracker_outcome outcome = http ? announce_http(req, ctx->options, timeout_s)
+                                           : announce_udp(*this, *udp_address, req, event == announce_event::stopped);
       if (!outcome.reply) {
         news.failure = outcome.failure;
         spdlog::debug("tracker {}: {}", url, outcome.failure);
@@ -124,59 +127,114 @@ std::int64_t announce(self_ptr self, announce_event event, const transfer_totals
       news.seeders = r.complete.value_or(-1);
       news.leechers = r.incomplete.value_or(-1);
       for (const auto& p : r.peers) news.peers.push_back({p.ip, p.port});
-      if (r.tracker_id) st.tracker_id = *r.tracker_id;
-      st.tiers.answered(t, i);
-      caf::anon_send(st.session, msg::tracker_atom::value, std::move(news));
-      st.failures_in_a_row = 0;
+      if (r.tracker_id) tracker_id = *r.tracker_id;
+      tiers.answered(t, i);
+      caf::anon_send(session, msg::tracker_atom::value, std::move(news));
+      failures_in_a_row = 0;
       return next_announce_seconds(r);
     }
   }
   // Every tracker failed: tell the user, retry with backoff (15 s, 30 s, ... 30 min).
-  caf::anon_send(st.session, msg::tracker_atom::value, std::move(news));
-  const int n = std::min(++st.failures_in_a_row, 7);
+  caf::anon_send(session, msg::tracker_atom::value, std::move(news));
+  const int n = std::min(++failures_in_a_row, 7);
   return std::min<std::int64_t>(15LL << (n - 1), 1800);
 }
 
-// Only regular announces re-arm the timer, so exactly one timer is ever pending.
-void announce_with_totals(self_ptr self, announce_event event, bool regular) {
-  auto next = [=](std::int64_t seconds) {
-    if (regular) self->delayed_send(self, std::chrono::seconds(seconds), msg::announce_atom::value);
-  };
-  self->request(self->state.session, std::chrono::seconds(10), msg::announce_atom::value)
-      .then([=](transfer_totals totals) { next(announce(self, event, totals, 20)); },
-            [=](caf::error&) { next(60); });
+// An announce waiting its turn.
+struct pending_announce {
+  announce_event event = announce_event::none;
+  bool regular = false; // re-arms the timer (exactly one timer is ever pending)
+  std::optional<caf::typed_response_promise<msg::leave_atom>> leaving;
+};
+
+struct tracker_state {
+  std::shared_ptr<announcer> a;
+  bool started_sent = false;
+  bool busy = false; // a job holds the announcer
+  std::deque<pending_announce> queue;
+  static inline const char* name = "tracker";
+};
+
+using self_ptr = tracker_actor::stateful_pointer<tracker_state>;
+
+void run_next(self_ptr self);
+
+void finished(self_ptr self, const pending_announce& p, std::int64_t next_seconds) {
+  auto& st = self->state;
+  if (p.regular) self->delayed_send(self, std::chrono::seconds(next_seconds), msg::announce_atom::value);
+  if (p.leaving) {
+    auto rp = *p.leaving;
+    rp.deliver(msg::leave_atom::value);
+  }
+  st.busy = false;
+  run_next(self);
+}
+
+// Asks the session for its totals, then announces on the network pool.
+void run_next(self_ptr self) {
+  auto& st = self->state;
+  if (st.busy || st.queue.empty()) return;
+  st.busy = true;
+  pending_announce p = std::move(st.queue.front());
+  st.queue.pop_front();
+  const bool leaving = p.event == announce_event::stopped;
+  const long timeout_s = leaving ? 3 : 20;
+  self->request(st.a->session, std::chrono::seconds(leaving ? 3 : 10), msg::announce_atom::value)
+      .then(
+          [=](transfer_totals totals) {
+            auto a = self->state.a;
+            blocking_job job = [a, event = p.event, totals, timeout_s] {
+              return caf::make_message(a->announce(event, totals, timeout_s));
+            };
+            self->request(a->ctx->pools->network, caf::infinite, msg::job_atom::value, std::move(job))
+                .then([=](std::int64_t next) { finished(self, p, next); },
+                      [=](caf::error&) { finished(self, p, 60); });
+          },
+          [=](caf::error&) { finished(self, p, 60); });
+}
+
+void enqueue(self_ptr self, pending_announce p) {
+  auto& st = self->state;
+  st.queue.push_back(std::move(p));
+  run_next(self);
 }
 
 tracker_actor::behavior_type tracker_behavior(self_ptr self, context_ptr ctx, caf::actor session) {
   auto& st = self->state;
-  st.ctx = ctx;
-  st.session = std::move(session);
+  st.a = std::make_shared<announcer>();
+  auto& a = *st.a;
+  a.sys = &self->system();
+  a.ctx = ctx;
+  a.session = std::move(session);
   std::random_device rd;
   std::mt19937_64 rng(rd());
-  st.tiers = tracker_tiers(ctx->torrent.tracker_tiers, rng());
-  st.faults = fault_injector(ctx->options.faults, fault_stream::tracker);
-  st.key = static_cast<std::uint32_t>(rng());
-  st.udp = spawn_udp_tracker(self->system(), "tracker of " + ctx->torrent.name);
-  self->attach_functor([udp = st.udp] { caf::anon_send_exit(udp, caf::exit_reason::user_shutdown); });
+  a.tiers = tracker_tiers(ctx->torrent.tracker_tiers, rng());
+  a.faults = fault_injector(ctx->options.faults, fault_stream::tracker);
+  a.key = static_cast<std::uint32_t>(rng());
+  a.udp = spawn_udp_tracker(self->system(), "tracker of " + ctx->torrent.name);
+  self->attach_functor([udp = a.udp] { caf::anon_send_exit(udp, caf::exit_reason::user_shutdown); });
   return {
       [=](msg::announce_atom) {
         const auto event = self->state.started_sent ? announce_event::none : announce_event::started;
         self->state.started_sent = true;
-        announce_with_totals(self, event, true);
+        enqueue(self, {event, true, std::nullopt});
       },
-      [=](msg::complete_atom) { announce_with_totals(self, announce_event::completed, false); },
+      [=](msg::complete_atom) { enqueue(self, {announce_event::completed, false, std::nullopt}); },
       // Asked for by the user (torrent-reannounce): one extra announce; the regular timer stays as it is.
       [=](msg::reannounce_atom) {
-        if (self->state.started_sent) announce_with_totals(self, announce_event::none, false);
+        if (self->state.started_sent) enqueue(self, {announce_event::none, false, std::nullopt});
       },
+      // Leaving: what waits is moot; the 'stopped' goes next (after one in flight).
       [=](msg::leave_atom) {
         auto rp = self->make_response_promise<msg::leave_atom>();
-        self->request(self->state.session, std::chrono::seconds(3), msg::announce_atom::value)
-            .then([=](transfer_totals totals) mutable {
-                    if (self->state.started_sent) announce(self, announce_event::stopped, totals, 3);
-                    rp.deliver(msg::leave_atom::value);
-                  },
-                  [=](caf::error&) mutable { rp.deliver(msg::leave_atom::value); });
+        auto& s = self->state;
+        if (!s.started_sent) {
+          rp.deliver(msg::leave_atom::value);
+          return rp;
+        }
+        s.queue.clear();
+        s.queue.push_back({announce_event::stopped, false, rp});
+        run_next(self);
         return rp;
       },
   };
@@ -185,7 +243,7 @@ tracker_actor::behavior_type tracker_behavior(self_ptr self, context_ptr ctx, ca
 } // namespace
 
 tracker_actor spawn_tracker(caf::actor_system& sys, context_ptr ctx, caf::actor session) {
-  return sys.spawn<caf::detached>(tracker_behavior, std::move(ctx), std::move(session));
+  return sys.spawn(tracker_behavior, std::move(ctx), std::move(session));
 }
 
 } // namespace actorrent

@@ -6,7 +6,8 @@
 
 namespace actorrent {
 
-// Spawns the tracker client on its own thread (libcurl blocks). It asks the
+// Spawns the tracker client; its announces run on the network pool (libcurl
+// blocks), one at a time. It asks the
 // session for transfer totals with (announce_atom) -> transfer_totals before
 // each announce, sends (tracker_atom, tracker_news) after each one, and
 // re-announces at the tracker's interval.

@@ -79,19 +79,11 @@ int run_daemon(const daemon_options& options) {
     ec_cfg.download_dir = download_dir;
     ec_cfg.self_id = make_peer_id();
     ec_cfg.listener = spawn_listener(sys, ec_cfg.defaults.listen_port);
+    ec_cfg.pools = std::make_shared<worker_pools>(spawn_worker_pools(sys, pool_sizes(options.base)));
     if (options.base.dht) {
-      dht_config dc;
-      dc.port = ec_cfg.defaults.listen_port;
-      dc.state_file = state_dir + "/dht.dat";
-      if (options.base.dht_bootstrap.empty()) {
-        dc.bootstrap = default_dht_routers();
-      } else {
-        for (const auto& hp : options.base.dht_bootstrap) {
-          const auto colon = hp.rfind(':');
-          dc.bootstrap.push_back({hp.substr(0, colon), static_cast<std::uint16_t>(std::stoi(hp.substr(colon + 1)))});
-        }
-      }
-      ec_cfg.dht = spawn_dht(sys, dc);
+      download_options with_port = options.base;
+      with_port.engine.listen_port = ec_cfg.defaults.listen_port;
+      ec_cfg.dht = spawn_dht(sys, dht_config_for(with_port, state_dir + "/dht.dat"));
       if (ec_cfg.dht) ec_cfg.defaults.dht_port = ec_cfg.defaults.listen_port;
     }
     caf::actor engine, rpc;
@@ -130,6 +122,7 @@ int run_daemon(const daemon_options& options) {
     }
     for (const caf::actor& a : {rpc, ec_cfg.listener})
       if (a) self->send_exit(a, caf::exit_reason::user_shutdown);
+    stop_worker_pools(*ec_cfg.pools);
     if (ec_cfg.dht) {
       self->request(ec_cfg.dht, std::chrono::seconds(2), msg::leave_atom::value).receive([](msg::leave_atom) {}, [](caf::error&) {});
       self->send_exit(ec_cfg.dht, caf::exit_reason::user_shutdown);

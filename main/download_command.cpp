@@ -92,6 +92,28 @@ int exit_code_of(const caf::error& reason, const char* what) {
 
 } // namespace
 
+worker_pool_sizes pool_sizes(const download_options& options) {
+  worker_pool_sizes sizes;
+  sizes.disk = options.disk_threads ? options.disk_threads : std::max(2u, std::thread::hardware_concurrency());
+  sizes.network = std::max(1u, options.network_threads);
+  return sizes;
+}
+
+dht_config dht_config_for(const download_options& options, std::string state_file) {
+  dht_config dc;
+  dc.port = options.engine.listen_port;
+  dc.state_file = std::move(state_file);
+  if (options.dht_bootstrap.empty()) {
+    dc.bootstrap = default_dht_routers();
+  } else {
+    for (const auto& hp : options.dht_bootstrap) { // checked HOST:PORT by the command line
+      const auto colon = hp.rfind(':');
+      dc.bootstrap.push_back({hp.substr(0, colon), static_cast<std::uint16_t>(std::stoi(hp.substr(colon + 1)))});
+    }
+  }
+  return dc;
+}
+
 int run_download(const download_options& options) {
   std::optional<metainfo> torrent;
   std::optional<magnet_link> magnet;
@@ -143,26 +165,17 @@ int run_download(const download_options& options) {
     // One DHT node for the process (BEP 5), on the same port number as TCP.
     caf::actor dht;
     if (options.dht) {
-      dht_config dc;
-      dc.port = options.engine.listen_port;
-      dc.state_file = options.engine.download_dir + "/.actorrent/dht.dat";
-      if (options.dht_bootstrap.empty()) {
-        dc.bootstrap = default_dht_routers();
-      } else {
-        for (const auto& hp : options.dht_bootstrap) {
-          const auto colon = hp.rfind(':');
-          dc.bootstrap.push_back({hp.substr(0, colon), static_cast<std::uint16_t>(std::stoi(hp.substr(colon + 1)))});
-        }
-      }
-      dht = spawn_dht(sys, dc);
+      dht = spawn_dht(sys, dht_config_for(options, options.engine.download_dir + "/.actorrent/dht.dat"));
       if (dht) ctx->options.dht_port = options.engine.listen_port;
     }
+    auto pools = std::make_shared<worker_pools>(spawn_worker_pools(sys, pool_sizes(options)));
+    ctx->pools = pools;
 
     caf::actor listener;
     bool run_session = true;
     if (magnet) {
       // Phase 1: the info dictionary from the swarm (BEP 9).
-      caf::actor fetcher = spawn_metadata_fetcher(sys, *magnet, ctx->self_id, options.engine, self, dht);
+      caf::actor fetcher = spawn_metadata_fetcher(sys, *magnet, ctx->self_id, options.engine, self, dht, pools);
       target.set(fetcher);
       self->monitor(fetcher);
       std::string info;
@@ -206,6 +219,7 @@ int run_download(const download_options& options) {
         });
     }
     if (listener) self->send_exit(listener, caf::exit_reason::user_shutdown);
+    stop_worker_pools(*pools);
     if (dht) { // the routing table is kept for the next run
       self->request(dht, std::chrono::seconds(2), msg::leave_atom::value)
           .receive([](msg::leave_atom) {}, [](caf::error&) {});

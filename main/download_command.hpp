@@ -3,7 +3,9 @@
 #include <string>
 #include <vector>
 
+#include "actors/dht.hpp"
 #include "actors/torrent_context.hpp"
+#include "actors/worker_pool.hpp"
 
 namespace actorrent::cli {
 
@@ -14,8 +16,16 @@ struct download_options {
   std::vector<std::string> dht_bootstrap; // HOST:PORT; empty: the public routers
   engine_options engine;
   unsigned threads = 0; // CAF scheduler threads; 0 = one per core
+  unsigned disk_threads = 0;     // the disk pool (reads, checks, fsync); 0 = one per core, at least 2
+  unsigned network_threads = 8;  // the network pool (tracker HTTP/UDP, name lookups)
   std::string scheduler_policy = "sharing"; // CAF scheduler: sharing (one queue, sleep on a condition) or stealing
 };
+
+// The engine's shared pools as the options size them.
+worker_pool_sizes pool_sizes(const download_options& options);
+
+// The DHT node the options ask for, keeping its routing table in `state_file`.
+dht_config dht_config_for(const download_options& options, std::string state_file);
 
 // Returns the process exit code: 0 complete, 1 runtime error, 2 bad torrent,
 // 128+signal when interrupted.

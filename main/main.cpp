@@ -99,6 +99,10 @@ int main(int argc, char** argv) {
   app.add_flag("--json", eo.json, "print one JSON status object per second on stdout");
   app.add_option("--max-peers", eo.max_peers, "most peer connections at once")->capture_default_str()->check(CLI::Range(1, 5000));
   app.add_option("--threads", dl.threads, "CAF scheduler threads (default: one per core)")->check(CLI::Range(1, 256));
+  app.add_option("--disk-threads", dl.disk_threads, "threads for blocking disk work: start-up reads, checks, fsync, resume files (default: one per core, at least 2)")
+      ->check(CLI::Range(1, 256));
+  app.add_option("--network-threads", dl.network_threads, "threads for tracker announces (libcurl, UDP) and name lookups")
+      ->capture_default_str()->check(CLI::Range(1, 256));
   app.add_option("--scheduler-policy", dl.scheduler_policy, "CAF scheduler: sharing (one queue) or stealing (per-thread queues)")
       ->capture_default_str()->check(CLI::IsMember({"sharing", "stealing"}));
   app.add_flag("--magnet-only", dl.magnet_only, "fetch a magnet link's metadata, save it as DIR/NAME.torrent and exit");

@@ -41,11 +41,6 @@ using disk_actor = caf::typed_actor<
     caf::reacts_to<msg::verified_atom>,                               // timer: announce verified pieces now
     caf::reacts_to<msg::tick_atom>>;
 
-// Flusher: fdatasync on the descriptors it is given (then closes them), off
-// the disk writer's thread.
-using flusher_actor = caf::typed_actor<
-    caf::replies_to<msg::flush_atom, std::vector<int>>::with<msg::flush_atom>>;
-
 // Resume keeper: records pieces that are verified and flushed.
 using resume_actor = caf::typed_actor<
     caf::reacts_to<msg::durable_atom, std::vector<std::uint32_t>>,
@@ -66,10 +61,6 @@ using progress_actor = caf::typed_actor<
     caf::reacts_to<msg::join_atom, scheduler_actor>,                 // the download has started
     caf::replies_to<msg::complete_atom>::with<msg::complete_atom>,   // print the final line now
     caf::replies_to<msg::stats_atom>::with<std::string>>;            // the latest --json object (RPC)
-
-// Piece checker: hashes existing data (resume recheck, --recheck).
-using checker_actor = caf::typed_actor<
-    caf::replies_to<msg::check_atom, std::vector<std::uint32_t>>::with<std::vector<std::uint32_t>>>;
 
 // Upload gate: grants bytes to send at --max-upload-rate, first come first served.
 using upload_gate_actor = caf::typed_actor<

@@ -229,4 +229,59 @@ BOOST_AUTO_TEST_CASE(sigkill_during_ten_downloads_then_every_torrent_resumes) {
   BOOST_TEST(d.stop() == 0, d.process->stderr_text());
 }
 
+// The threads of /proc/PID/status; -1 when unreadable.
+int threads_of(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("Threads:", 0) == 0) return std::stoi(line.substr(8));
+  return -1;
+}
+
+// The engine's threads are a fixed set: fifty torrents downloading at once
+// (each announcing, dialling, checking at start, writing, flushing, saving
+// its resume file) run on the very threads one torrent ran on.
+BOOST_AUTO_TEST_CASE(fifty_torrents_run_on_the_threads_one_torrent_runs_on) {
+  constexpr std::size_t n = 50;
+  // Slow seeding (64 KiB/s per torrent) keeps every torrent busy for a while.
+  test::swarm s("--size-kib 1024 --piece-kib 64 --seeders 1 --seeder-rate-kib 3200 --torrents 50");
+  BOOST_REQUIRE(s.torrent_count() == n);
+  test::temp_dir root;
+  daemon_run d(root.path, free_port());
+  BOOST_REQUIRE(eventually([&] { return !d.call("session-get").is_null(); }, 60s));
+  const auto add = [&](std::size_t i) {
+    return d.remote({"-a", s.torrent(i), "-w", d.downloads + "/" + std::to_string(i)}).exit_code == 0;
+  };
+  BOOST_REQUIRE(add(0));
+  // One torrent at work: peers connected and data coming in.
+  BOOST_REQUIRE(eventually(
+      [&] {
+        const auto t = d.torrents({"id", "haveValid", "peersConnected"});
+        return t.size() == 1 && t[0]["peersConnected"].get<int>() >= 1 && t[0]["haveValid"].get<std::int64_t>() > 0;
+      },
+      60s));
+  const int with_one = threads_of(d.process->pid());
+  BOOST_REQUIRE(with_one > 0);
+  int peak = with_one;
+  for (std::size_t i = 1; i < n; ++i) {
+    BOOST_REQUIRE(add(i));
+    peak = std::max(peak, threads_of(d.process->pid()));
+  }
+  std::size_t done = 0;
+  BOOST_TEST(eventually(
+                 [&] {
+                   peak = std::max(peak, threads_of(d.process->pid()));
+                   const auto t = d.torrents({"id", "percentDone"});
+                   done = 0;
+                   for (const auto& one : t) done += one["percentDone"] == 1.0;
+                   return t.size() == n && done == n;
+                 },
+                 180s),
+             done << " of " << n << " complete");
+  BOOST_TEST_MESSAGE("threads: " << with_one << " with one torrent, at most " << peak << " with " << n);
+  BOOST_TEST(peak <= with_one, "threads grew from " << with_one << " to " << peak);
+  for (std::size_t i = 0; i < n; ++i) BOOST_TEST(s.verify(d.downloads + "/" + std::to_string(i), i), "torrent " << i);
+  BOOST_TEST(d.stop() == 0, d.process->stderr_text());
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -30,6 +30,9 @@ public:
   swarm& operator=(const swarm&) = delete;
 
   std::string torrent() const { return meta_["torrent"]; }
+  // Torrent `i` of a --torrents N swarm (0: torrent()); every payload is named name().
+  std::string torrent(std::size_t i) const { return i == 0 ? torrent() : meta_["extra_torrents"].at(i - 1)["torrent"].get<std::string>(); }
+  std::size_t torrent_count() const { return 1 + meta_.value("extra_torrents", nlohmann::json::array()).size(); }
   std::string name() const { return meta_["name"]; }
   std::string tls_pem() const { return meta_.value("tls_pem", ""); }
   std::string info_hash() const { return meta_["info_hash"]; } // hex
@@ -58,7 +61,9 @@ public:
     std::system(("rm -rf '" + d + "' && mkdir -p '" + d + "'").c_str());
     return d;
   }
-  bool verify(const std::string& download_dir) const { return run("verify " + work_ + " " + download_dir) == 0; }
+  bool verify(const std::string& download_dir, std::size_t index = 0) const {
+    return run("verify " + work_ + " " + download_dir + " --index " + std::to_string(index)) == 0;
+  }
   // The tracker's counts for the torrent: {"complete": seeders, "incomplete": leechers}.
   nlohmann::json scrape() const {
     const auto r = run_process({ACTORRENT_PYTHON, std::string(ACTORRENT_FIXTURES) + "/swarm.py", "scrape", work_});
