@@ -35,15 +35,20 @@ bool eventually(Pred holds, std::chrono::seconds limit) {
 struct daemon_run {
   std::string state, downloads, where;
   std::uint16_t rpc_port = 0;
+  std::vector<std::string> extra;     // more daemon options
+  std::vector<std::string> auth;      // transmission-remote's --auth, when the daemon asks for it
   std::unique_ptr<test::child_process> process;
 
-  daemon_run(const std::string& root, std::uint16_t port) : state(root + "/state"), downloads(root + "/dl"), rpc_port(port) {
+  daemon_run(const std::string& root, std::uint16_t port, std::vector<std::string> more = {})
+      : state(root + "/state"), downloads(root + "/dl"), rpc_port(port), extra(std::move(more)) {
     where = "127.0.0.1:" + std::to_string(rpc_port);
     start();
   }
   void start() {
-    process = std::make_unique<test::child_process>(std::vector<std::string>{
-        test::binary, "daemon", "--no-dht", "-p", "0", "--state-dir", state, "--download-dir", downloads, "--rpc-bind", where});
+    std::vector<std::string> argv{test::binary, "daemon", "--no-dht", "-p", "0", "--state-dir", state,
+                                  "--download-dir", downloads, "--rpc-bind", where};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    process = std::make_unique<test::child_process>(argv);
   }
   // Waits until a condition on transmission-remote's output holds; false after the deadline.
   template <class Pred>
@@ -57,6 +62,7 @@ struct daemon_run {
   }
   test::process_result remote(const std::vector<std::string>& args) const {
     std::vector<std::string> argv{transmission_remote(), where};
+    argv.insert(argv.end(), auth.begin(), auth.end());
     argv.insert(argv.end(), args.begin(), args.end());
     return test::run_process(argv);
   }
@@ -281,6 +287,83 @@ BOOST_AUTO_TEST_CASE(fifty_torrents_run_on_the_threads_one_torrent_runs_on) {
   BOOST_TEST_MESSAGE("threads: " << with_one << " with one torrent, at most " << peak << " with " << n);
   BOOST_TEST(peak <= with_one, "threads grew from " << with_one << " to " << peak);
   for (std::size_t i = 0; i < n; ++i) BOOST_TEST(s.verify(d.downloads + "/" + std::to_string(i), i), "torrent " << i);
+  BOOST_TEST(d.stop() == 0, d.process->stderr_text());
+}
+
+BOOST_AUTO_TEST_CASE(with_credentials_the_daemon_answers_401_to_a_client_without_them) {
+  test::temp_dir root;
+  const std::string file = root.path + "/auth";
+  std::ofstream(file) << "alice:s3cret w1th spaces\n";
+  daemon_run d(root.path, free_port(), {"--rpc-auth-file", file});
+  d.auth = {"--auth", "alice:s3cret w1th spaces"};
+  BOOST_REQUIRE(d.wait_for({"-si"}, [](const std::string& out) { return contains(out, "actorrent"); }, 30s));
+  d.auth = {};
+  auto r = d.remote({"-l"});
+  BOOST_TEST(r.exit_code != 0);
+  BOOST_TEST(contains(r.out + r.err, "401"), r.out << r.err);
+  d.auth = {"--auth", "alice:wrong"};
+  r = d.remote({"-l"});
+  BOOST_TEST(r.exit_code != 0);
+  BOOST_TEST(contains(r.out + r.err, "401"), r.out << r.err);
+  d.auth = {"--auth", "alice:s3cret w1th spaces"};
+  BOOST_TEST(d.remote({"-l"}).exit_code == 0);
+  BOOST_TEST(d.stop() == 0, d.process->stderr_text());
+}
+
+// Hostile HTTP (tests/fixtures/rpc_probe.py: floods, endless headers, a 1 GiB
+// body, a client that never reads) and hostile arguments to every method that
+// takes them: each gets a one-line answer, nothing is added or touched, and
+// the daemon goes on serving within a bounded RSS.
+BOOST_AUTO_TEST_CASE(hostile_rpc_requests_get_one_line_answers_and_the_daemon_goes_on) {
+  test::temp_dir root;
+  daemon_run d(root.path, free_port());
+  BOOST_REQUIRE(eventually([&] { return !d.call("session-get").is_null(); }, 60s));
+  const long rss_before = test::rss_kib(d.process->pid());
+  const auto j = test::run_fixture("rpc_probe.py", {std::to_string(d.rpc_port)});
+  const long rss_after = test::rss_kib(d.process->pid());
+  BOOST_TEST_MESSAGE("rpc probe against the daemon: " << j.dump() << "; RSS " << rss_before / 1024 << " -> " << rss_after / 1024 << " MiB");
+  BOOST_TEST(rss_after - rss_before < test::rss_bound_kib(32 * 1024), "RSS " << rss_before << " -> " << rss_after << " KiB");
+  BOOST_TEST(j["no_session"]["status"] == 409);
+  BOOST_TEST(j["session_get"]["result"] == "success");
+  BOOST_TEST(j["foreign_host"] == 421);
+  BOOST_TEST(j["bad_json"] == "invalid JSON");
+  BOOST_TEST(j["unknown_method"] == "method name not recognized");
+  BOOST_TEST(j["huge_body"]["status"] == 413);
+  BOOST_TEST(j["endless_headers"]["status"] == 431);
+  BOOST_TEST(j["flood"]["served"] == 5);
+
+  const std::string not_a_torrent = root.path + "/not.torrent";
+  std::ofstream(not_a_torrent) << "d4:infoi3ee";
+  const std::vector<std::pair<std::string, nlohmann::json>> hostile = {
+      {"torrent-add", {{"metainfo", "!!! not base64 !!!"}}},
+      {"torrent-add", {{"metainfo", "ZDQ6aW5mb2kzZWU="}}}, // base64 of d4:infoi3ee
+      {"torrent-add", {{"filename", not_a_torrent}}},
+      {"torrent-add", {{"filename", "/nonexistent/x.torrent"}}},
+      {"torrent-add", {{"filename", "magnet:?xt=urn:btih:zz"}}},
+      {"torrent-add", {{"filename", 42}}},
+      {"torrent-add", nlohmann::json::object()},
+      {"torrent-start", {{"ids", "not-recently-active"}}},
+      {"torrent-stop", {{"ids", {{{"a", 1}}}}}},
+      {"torrent-get", {{"fields", "id"}}},
+      {"torrent-set", {{"ids", {1}}, {"peer-limit", -5}}},
+      {"torrent-set-location", {{"ids", {1}}, {"location", 7}}},
+      {"torrent-remove", {{"ids", {99999}}, {"delete-local-data", "yes"}}},
+      {"session-set", {{"speed-limit-down", "fast"}}},
+      {"session-set", {{"download-dir", ""}}},
+      {"free-space", {{"path", 3}}},
+      {"queue-move-top", {{"ids", -1}}},
+  };
+  for (const auto& [method, args] : hostile) {
+    const auto reply = d.call(method, args);
+    BOOST_TEST_INFO(method << " " << args.dump() << " -> " << reply.dump());
+    BOOST_REQUIRE(reply.is_object());
+    const std::string result = reply.value("result", "");
+    BOOST_TEST(!result.empty());
+    BOOST_TEST(result.find('\n') == std::string::npos);
+    if (method == "torrent-add") BOOST_TEST(result != "success");
+  }
+  BOOST_TEST(d.torrents({"id"}).empty());
+  BOOST_TEST(d.call("session-get").value("result", "") == "success");
   BOOST_TEST(d.stop() == 0, d.process->stderr_text());
 }
 

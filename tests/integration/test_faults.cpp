@@ -118,7 +118,9 @@ BOOST_AUTO_TEST_CASE(hostile_peers_are_dropped_and_the_download_finishes) {
     if (c.banned) BOOST_TEST((r.last["peers_banned"].get<int>() >= 1), c.mode << ": " << r.last.dump());
     // Memory stays bounded whatever the peer sends (a 4 GiB frame is refused, not buffered).
     BOOST_TEST(r.peak_rss_kib > 0);
-    BOOST_TEST(r.peak_rss_kib < 160 * 1024, c.mode << ": peak RSS " << r.peak_rss_kib << " KiB");
+    BOOST_TEST_MESSAGE(c.mode << ": peak RSS " << r.peak_rss_kib / 1024 << " MiB");
+    // Release: 20-24 MiB measured (7.9 MB torrent, 16 MiB disk backlog).
+    BOOST_TEST(r.peak_rss_kib < test::rss_bound_kib(48 * 1024), c.mode << ": peak RSS " << r.peak_rss_kib << " KiB");
   }
 }
 
