@@ -228,7 +228,7 @@ void on_write_error(self_ptr self, std::uint32_t piece, const storage_error& e) 
 void announce_verified(self_ptr self, bool now = false) {
   auto& st = self->state;
   if (st.verified_unsent.empty()) return;
-  if (!now && st.verified_unsent.size() < verified_batch && !st.have.all()) {
+  if (!now && st.verified_unsent.size() < verified_batch && !st.ctx->pieces.done(st.have)) {
     if (!st.announce_timer_armed) {
       st.announce_timer_armed = true;
       self->delayed_send(self, verified_delay, msg::verified_atom::value);
@@ -287,7 +287,7 @@ disk_actor::behavior_type disk_behavior(self_ptr self, context_ptr ctx, bitfield
   st.scheduler = std::move(scheduler);
   st.session = std::move(session);
   st.resume = std::move(resume);
-  st.store = std::make_unique<storage>(ctx->options.download_dir, ctx->torrent);
+  st.store = std::make_unique<storage>(ctx->options.download_dir, ctx->torrent, 128, unwanted_of(*ctx));
   st.faults = fault_injector(ctx->options.faults, fault_stream::disk_writer);
   self->set_exception_handler([](std::exception_ptr& e) { return failure_reason(e); });
   try {

@@ -334,12 +334,7 @@ void save_settings(self_ptr self) {
 }
 
 context_ptr context_for(const engine_state& st, const torrent_entry& e) {
-  auto ctx = std::make_shared<torrent_context>();
-  ctx->torrent = *e.meta;
-  ctx->self_id = st.cfg.self_id;
-  ctx->pools = st.cfg.pools;
-  engine_options& o = ctx->options;
-  o = st.cfg.defaults;
+  engine_options o = st.cfg.defaults;
   o.download_dir = e.rec.download_dir;
   o.resume_dir = st.store->resume_dir();
   o.silent = true;
@@ -365,7 +360,8 @@ context_ptr context_for(const engine_state& st, const torrent_entry& e) {
                                                                       : 0;
   if (e.magnet)
     for (const auto& p : e.magnet->peers) o.initial_peers.push_back(p);
-  return ctx;
+  o.files = {e.rec.wanted, e.rec.priorities};
+  return make_context(*e.meta, st.cfg.self_id, std::move(o), st.cfg.pools);
 }
 
 void start_torrent(self_ptr self, int id) {

@@ -81,7 +81,7 @@ std::vector<std::size_t> file_indices(const json& args, const char* key, std::si
 }
 
 // files-wanted/-unwanted and priority-high/-low/-normal, onto a record.
-// Returns whether the wanted set changed.
+// Returns whether the wanted set or a priority changed.
 bool apply_file_choices(torrent_record& r, const json& args, std::size_t file_count) {
   bool changed = false, given = false;
   const std::size_t cap = file_count ? file_count : 1 << 20; // a magnet: checked once the files are known
@@ -99,6 +99,7 @@ bool apply_file_choices(torrent_record& r, const json& args, std::size_t file_co
     for (auto i : idx) {
       if (i >= cap) continue;
       if (r.priorities.size() <= i) r.priorities.resize(std::max<std::size_t>(file_count, i + 1), 0);
+      if (r.priorities[i] != prio) changed = true;
       r.priorities[i] = prio;
     }
   }
@@ -234,7 +235,12 @@ json torrent_set(self_ptr self, const json& args) {
   for (const char* key : {"trackerAdd", "trackerRemove", "trackerReplace", "trackerList"})
     if (args.contains(key)) throw bad_argument("editing trackers is not supported yet");
   // Check everything on copies first: a bad argument changes nothing.
-  std::vector<std::pair<int, torrent_record>> changed;
+  struct change {
+    int id;
+    torrent_record record;
+    bool files_changed;
+  };
+  std::vector<change> changed;
   for (int id : ids) {
     const auto& e = st.torrents.at(id);
     torrent_record r = e.rec;
@@ -256,15 +262,16 @@ json torrent_set(self_ptr self, const json& args) {
     }
     if (args.contains("labels")) r.labels = get_labels(args);
     if (const auto loc = get_string(args, "location")) r.download_dir = absolute_dir(*loc, "location");
-    apply_file_choices(r, args, e.meta ? e.meta->files.size() : 0);
-    changed.emplace_back(id, std::move(r));
+    const bool files_changed = apply_file_choices(r, args, e.meta ? e.meta->files.size() : 0);
+    changed.push_back({id, std::move(r), files_changed});
   }
-  const bool restart = std::any_of(std::begin(session_keys), std::end(session_keys), [&](const char* k) { return args.contains(k); });
-  for (auto& [id, r] : changed) {
-    auto& e = st.torrents.at(id);
-    e.rec = std::move(r);
+  const bool limits_changed = std::any_of(std::begin(session_keys), std::end(session_keys), [&](const char* k) { return args.contains(k); });
+  // The session reads both at its start (the file choice shapes its storage and picker).
+  for (auto& c : changed) {
+    auto& e = st.torrents.at(c.id);
+    e.rec = std::move(c.record);
     save_record(self, e);
-    if (restart && e.session) stop_torrent(self, id, after_stop::restart);
+    if ((limits_changed || c.files_changed) && e.session) stop_torrent(self, c.id, after_stop::restart);
   }
   return json::object();
 }

@@ -376,7 +376,7 @@ void update_interest(broker_ptr self) {
   // (libtorrent's close_redundant_connections).
   if (st.setup.our_have.all() && st.remote_has.size() > 0 && st.remote_has.all())
     return close_with(self, peer_exit::redundant, "both sides are seeds");
-  const bool want = st.remote_has.size() > 0 && st.remote_has.has_any_missing_from(st.setup.our_have);
+  const bool want = st.remote_has.size() > 0 && st.setup.ctx->pieces.interesting(st.remote_has, st.setup.our_have);
   if (want == st.am_interested) return;
   st.am_interested = want;
   if (want)

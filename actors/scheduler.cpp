@@ -52,7 +52,9 @@ void forget(scheduler_state& st, peer_key key) {
   }
 }
 
+// The figures count the pieces the file selection wants (all, usually).
 void count_verified(scheduler_state& st, std::uint32_t piece) {
+  if (!st.ctx->pieces.wants(piece)) return;
   ++st.stats.pieces_have;
   st.stats.bytes_have += st.picker->geometry().piece_size(piece);
 }
@@ -78,8 +80,10 @@ scheduler_actor::behavior_type scheduler_behavior(self_ptr self, context_ptr ctx
   po.request_timeout = ctx->options.request_timeout;
   po.policy = ctx->options.policy;
   st.picker = std::make_unique<piece_picker>(ctx->torrent.make_file_map().geometry(), po);
-  st.stats.pieces_total = ctx->torrent.piece_count();
-  st.stats.bytes_total = ctx->torrent.total_size;
+  if (!ctx->pieces.everything) st.picker->set_ranks(ctx->pieces.rank);
+  const bool all = ctx->pieces.everything;
+  st.stats.pieces_total = all ? ctx->torrent.piece_count() : static_cast<std::uint32_t>(ctx->pieces.wanted.count());
+  st.stats.bytes_total = all ? ctx->torrent.total_size : ctx->pieces.wanted_bytes;
   for (std::uint32_t p = 0; p < have.size(); ++p)
     if (have.test(p)) count_verified(st, p);
   st.picker->set_have(have);

@@ -441,7 +441,7 @@ void on_verified(self_ptr self, const std::vector<std::uint32_t>& pieces) {
   if (fresh.empty()) return;
   for (auto& [key, peer] : st.peers) self->send(peer, msg::have_atom::value, fresh);
   if (st.listener) self->send(st.listener, msg::have_atom::value, info_hash_key(st), fresh);
-  if (st.have.all() && !st.completed) {
+  if (st.ctx->pieces.done(st.have) && !st.completed) {
     st.completed = true;
     st.completed_at = clock::now();
     self->send(st.tracker, msg::complete_atom::value);
@@ -489,7 +489,7 @@ void start_download(self_ptr self) {
   st.started = true;
   const auto& m = st.ctx->torrent;
   spdlog::info("{}: {} pieces, {} of them already here", m.name, m.piece_count(), st.have.count());
-  if (st.have.all()) {
+  if (st.ctx->pieces.done(st.have)) {
     st.completed = true;
     st.completed_at = clock::now();
     if (!st.ctx->options.seed_after_download) return stop(self, 0, "already complete: nothing to download");
@@ -653,7 +653,7 @@ void check_with(self_ptr self, const startup_files& files) {
   job->busy = workers;
   job->started = clock::now();
   for (std::size_t w = 0; w < workers; ++w)
-    check_next_batch(self, std::make_shared<storage>(st.ctx->options.download_dir, st.ctx->torrent, 16), job);
+    check_next_batch(self, std::make_shared<storage>(st.ctx->options.download_dir, st.ctx->torrent, 16, unwanted_of(*st.ctx)), job);
 }
 
 // The one-shot CLI's RPC (--rpc-bind): the session answers for its one

@@ -9,10 +9,12 @@
 #include <vector>
 
 #include "protocol/fault_plan.hpp"
+#include "protocol/file_selection.hpp"
 #include "protocol/metainfo.hpp"
 #include "protocol/peer_id.hpp"
 #include "protocol/piece_picker.hpp"
 #include "protocol/resume_data.hpp"
+#include "protocol/storage.hpp"
 #include "protocol/tracker_codec.hpp"
 
 namespace actorrent {
@@ -27,6 +29,8 @@ struct engine_options {
   std::size_t max_peers = 50;
   bool seed_after_download = true; // --no-seed clears it
   bool recheck = false;
+  // Files to fetch and their priorities (--only/--skip, torrent-set).
+  file_selection files;
   double seed_ratio = 0;                 // stop seeding at uploaded/size >= this (0: never)
   std::chrono::minutes seed_time{0};     // stop seeding after this long (0: never)
   std::size_t upload_slots = 4;
@@ -75,6 +79,8 @@ struct torrent_context {
   engine_options options;
   // The engine's shared threads: every blocking call of this torrent runs there.
   std::shared_ptr<const worker_pools> pools;
+  // The pieces options.files asks for (set by make_context).
+  piece_selection pieces;
 };
 
 using context_ptr = std::shared_ptr<const torrent_context>;
@@ -83,6 +89,29 @@ using context_ptr = std::shared_ptr<const torrent_context>;
 inline std::string resume_file(const engine_options& o, const sha1_digest& info_hash) {
   if (o.resume_dir.empty()) return resume_path(o.download_dir, info_hash);
   return o.resume_dir + "/" + to_hex(info_hash) + ".resume";
+}
+
+// Beside the resume file: the bytes of unwanted files that wanted pieces hold.
+inline std::string parts_file(const engine_options& o, const sha1_digest& info_hash) {
+  const std::string resume = resume_file(o, info_hash);
+  return resume.substr(0, resume.size() - std::string_view(".resume").size()) + ".parts";
+}
+
+inline std::shared_ptr<torrent_context> make_context(metainfo m, const peer_id& self, engine_options o,
+                                                     std::shared_ptr<const worker_pools> pools) {
+  auto ctx = std::make_shared<torrent_context>();
+  ctx->torrent = std::move(m);
+  ctx->self_id = self;
+  ctx->options = std::move(o);
+  ctx->pools = std::move(pools);
+  ctx->pieces = select_pieces(ctx->torrent, ctx->options.files);
+  return ctx;
+}
+
+// The storage of this torrent's payload, honouring the file selection.
+inline unwanted_files unwanted_of(const torrent_context& ctx) {
+  if (ctx.options.files.wanted.empty()) return {};
+  return {ctx.options.files.wanted, parts_file(ctx.options, ctx.torrent.info_hash)};
 }
 
 } // namespace actorrent

@@ -127,6 +127,12 @@ int run_download(const download_options& options) {
   } else {
     torrent = load_torrent_or_report(options.torrent_path);
     if (!torrent) return 2;
+    try { // a bad --only/--skip is refused before anything starts
+      selection_from_lists(options.only_files, options.skip_files, *torrent);
+    } catch (const std::invalid_argument& e) {
+      fmt::print(stderr, "actorrent: {}\n", e.what());
+      return 2;
+    }
   }
   setup_logging(options.engine);
   curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -204,7 +210,17 @@ int run_download(const download_options& options) {
       }
     }
     if (run_session) {
+      try {
+        ctx->options.files = selection_from_lists(options.only_files, options.skip_files, *torrent);
+      } catch (const std::invalid_argument& e) {
+        spdlog::error("{}", e.what());
+        exit_code = 2;
+        run_session = false;
+      }
+    }
+    if (run_session) {
       ctx->torrent = std::move(*torrent);
+      ctx->pieces = select_pieces(ctx->torrent, ctx->options.files);
       // Listen before the first announce, so the tracker learns the real port.
       listener = spawn_listener(sys, ctx->options.listen_port);
       caf::actor session = spawn_session(sys, ctx, dht, listener);

@@ -12,6 +12,8 @@ namespace actorrent::cli {
 struct download_options {
   std::string torrent_path; // a .torrent file or a magnet link
   bool magnet_only = false;  // fetch a magnet's metadata, save DIR/NAME.torrent, exit
+  std::string only_files;    // --only 1,3-5: fetch just these files (numbers from 1)
+  std::string skip_files;    // --skip 2: fetch all files but these
   bool dht = true;           // --no-dht clears it
   std::vector<std::string> dht_bootstrap; // HOST:PORT; empty: the public routers
   engine_options engine;

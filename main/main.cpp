@@ -105,6 +105,9 @@ int main(int argc, char** argv) {
       ->capture_default_str()->check(CLI::Range(1, 256));
   app.add_option("--scheduler-policy", dl.scheduler_policy, "CAF scheduler: sharing (one queue) or stealing (per-thread queues)")
       ->capture_default_str()->check(CLI::IsMember({"sharing", "stealing"}));
+  app.add_option("--only", dl.only_files, "fetch only these files, numbered from 1 as `actorrent show` lists them: 1,3-5")
+      ->type_name("LIST");
+  app.add_option("--skip", dl.skip_files, "fetch every file but these: 2,7-9")->type_name("LIST");
   app.add_flag("--magnet-only", dl.magnet_only, "fetch a magnet link's metadata, save it as DIR/NAME.torrent and exit");
   bool no_dht = false;
   app.add_flag("--no-dht", no_dht, "do not run a DHT node (private torrents never use one)");

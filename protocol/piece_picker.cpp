@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <numeric>
+#include <stdexcept>
 
 namespace actorrent {
 
@@ -20,6 +21,20 @@ piece_picker::piece_picker(piece_geometry geometry, picker_options options)
       tie_break_(geometry.piece_count()),
       rng_(options.seed != 0 ? options.seed : std::random_device{}()) {
   for (auto& t : tie_break_) t = static_cast<std::uint32_t>(rng_());
+  missing_wanted_ = geometry.piece_count();
+}
+
+void piece_picker::count_missing() {
+  missing_wanted_ = 0;
+  for (std::uint32_t p = 0; p < geometry_.piece_count(); ++p)
+    if (ranked(p) && !have_.test(p)) ++missing_wanted_;
+}
+
+void piece_picker::set_ranks(std::vector<std::uint8_t> ranks) {
+  if (!ranks.empty() && ranks.size() != geometry_.piece_count()) throw std::invalid_argument("one rank per piece");
+  ranks_ = std::move(ranks);
+  count_missing();
+  order_dirty_ = true;
 }
 
 void piece_picker::set_have(const bitfield& have) {
@@ -88,22 +103,23 @@ void piece_picker::release_block(peer_key peer, const block_ref& block) {
 }
 
 bool piece_picker::wanted(std::uint32_t piece) const {
-  return !have_.test(piece) && !awaiting_hash_.test(piece) && active_.count(piece) == 0;
+  return ranked(piece) && !have_.test(piece) && !awaiting_hash_.test(piece) && active_.count(piece) == 0;
 }
 
 void piece_picker::rebuild_order() {
   order_.clear();
   order_done_ = 0;
   for (std::uint32_t p = 0; p < geometry_.piece_count(); ++p)
-    if (!have_.test(p) && !awaiting_hash_.test(p)) order_.push_back(p);
-  // Until a few pieces are done, a random order (so that some piece completes
-  // soon and we have something to trade); rarest first after that.
-  if (options_.policy == piece_policy::sequential) { // order_ is already by index
-    order_dirty_ = false;
-    return;
-  }
+    if (ranked(p) && !have_.test(p) && !awaiting_hash_.test(p)) order_.push_back(p);
+  // Higher rank first. Within a rank: until a few pieces are done, a random
+  // order (so that some piece completes soon and we have something to
+  // trade); rarest first after that. Sequential is by index.
+  const bool sequential = options_.policy == piece_policy::sequential;
   const bool by_rarity = options_.policy == piece_policy::rarest && have_.count() >= options_.random_first_pieces;
+  const auto rank = [&](std::uint32_t p) { return ranks_.empty() ? 0 : ranks_[p]; };
   std::sort(order_.begin(), order_.end(), [&](std::uint32_t a, std::uint32_t b) {
+    if (rank(a) != rank(b)) return rank(a) > rank(b);
+    if (sequential) return a < b;
     if (by_rarity && availability_[a] != availability_[b]) return availability_[a] < availability_[b];
     return tie_break_[a] < tie_break_[b];
   });
@@ -189,9 +205,9 @@ std::vector<block_ref> piece_picker::pick(peer_key peer, std::size_t max_blocks,
 }
 
 bool piece_picker::in_endgame() const {
-  // Every missing piece is either in progress or awaiting its hash check.
-  return have_.count() + awaiting_hash_.count() + active_.size() == geometry_.piece_count() &&
-         !complete();
+  // Every missing wanted piece is in progress (a piece awaiting its hash is
+  // still in active_).
+  return !done() && missing_wanted_ <= active_.size();
 }
 
 piece_picker::arrival piece_picker::block_received(peer_key peer, const block_ref& block) {
@@ -222,7 +238,9 @@ void piece_picker::piece_verified(std::uint32_t piece) {
   // A verified piece stays in order_ (pick() skips it), so no re-sort: a
   // re-sort per piece was 6% of a 1 GiB download's CPU. Only the switch from
   // random to rarest first changes the order.
-  if (have_.set(piece) && options_.policy == piece_policy::rarest && have_.count() == options_.random_first_pieces)
+  const bool fresh = have_.set(piece);
+  if (fresh && ranked(piece)) --missing_wanted_;
+  if (fresh && options_.policy == piece_policy::rarest && have_.count() == options_.random_first_pieces)
     order_dirty_ = true;
 }
 
@@ -263,7 +281,7 @@ bool piece_picker::interesting(peer_key peer) const {
   if (pe == peers_.end()) return false;
   const bitfield& has = pe->second.has;
   for (std::uint32_t p = 0; p < has.size(); ++p)
-    if (has.test(p) && !have_.test(p)) return true;
+    if (has.test(p) && !have_.test(p) && ranked(p)) return true;
   return false;
 }
 

@@ -48,6 +48,9 @@ public:
 
   // Pieces already verified (from resume data or a recheck).
   void set_have(const bitfield& have);
+  // Per piece: 0 never fetched, else higher first (a high-priority file's
+  // pieces before the rest, whatever their rarity). Empty: all alike.
+  void set_ranks(std::vector<std::uint8_t> ranks);
 
   void add_peer(peer_key peer);
   void peer_bitfield(peer_key peer, const bitfield& has);
@@ -85,6 +88,7 @@ public:
 
   bool interesting(peer_key peer) const; // the peer has a piece we still need
   bool complete() const { return have_.all(); }
+  bool done() const { return missing_wanted_ == 0; } // every piece we fetch is in
   bool in_endgame() const;
   const bitfield& have() const { return have_; }
   const piece_geometry& geometry() const { return geometry_; }
@@ -113,6 +117,8 @@ private:
   };
 
   bool wanted(std::uint32_t piece) const; // not had, not in progress, not awaiting its hash
+  bool ranked(std::uint32_t piece) const { return ranks_.empty() || ranks_[piece] > 0; }
+  void count_missing();
   void take_blocks(active_piece& ap, std::uint32_t piece, peer_key peer, std::size_t max,
                    clock::time_point now, std::vector<block_ref>& out, bool endgame);
   void rebuild_order();
@@ -125,6 +131,8 @@ private:
   bitfield awaiting_hash_;
   std::vector<std::uint32_t> availability_;
   std::vector<std::uint32_t> tie_break_; // random per piece: "random among equals"
+  std::vector<std::uint8_t> ranks_;      // empty: every piece wanted alike
+  std::size_t missing_wanted_ = 0;       // wanted pieces not yet verified
   std::vector<std::uint32_t> order_;     // candidate pieces, best first
   bool order_dirty_ = true;
   std::size_t order_done_ = 0;           // order_[0, order_done_) are verified

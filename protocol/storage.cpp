@@ -40,16 +40,89 @@ void make_dirs(const std::string& path) {
 
 } // namespace
 
-storage::storage(std::string root, const metainfo& m, std::size_t max_open_files)
+storage::storage(std::string root, const metainfo& m, std::size_t max_open_files, unwanted_files unwanted)
     : root_(root.empty() ? "." : std::move(root)), files_(m.files), map_(m.make_file_map()),
       fds_(m.files.size(), -1), lru_pos_(m.files.size()), dirty_(m.files.size(), false),
-      absent_at_start_(m.files.size(), false),
-      max_open_(std::max<std::size_t>(max_open_files, 1)) {}
+      absent_at_start_(m.files.size(), false), unwanted_(std::move(unwanted)),
+      places_(m.files.size(), place::unknown), max_open_(std::max<std::size_t>(max_open_files, 1)) {}
 
 storage::~storage() {
   for (std::size_t i = 0; i < fds_.size(); ++i) close_file(i);
   close_kept_dirs();
   if (root_fd_ >= 0) ::close(root_fd_);
+  if (parts_fd_ >= 0) {
+    if (parts_dirty_) ::fdatasync(parts_fd_);
+    ::close(parts_fd_);
+  }
+}
+
+std::string storage::slice_name(std::size_t file, bool parts) const {
+  return parts ? "the parts file '" + unwanted_.parts_path + "'" : "'" + display_path(file) + "'";
+}
+
+bool storage::in_parts(std::size_t file) {
+  if (unwanted_.wants(file)) return false;
+  auto& p = places_[file];
+  if (p == place::unknown) {
+    p = place::own_file;
+    if (fds_[file] < 0) {
+      const int dir = open_parent(file, false);
+      struct stat st{};
+      if (dir < 0 || (::fstatat(dir, files_[file].path.back().c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 && errno == ENOENT))
+        p = place::parts;
+    }
+  }
+  return p == place::parts;
+}
+
+int storage::parts_fd(bool create) {
+  if (parts_fd_ >= 0) return parts_fd_;
+  const auto& path = unwanted_.parts_path;
+  if (path.empty()) fail("no parts file for the bytes of unwanted files", EINVAL);
+  if (create && path.find('/') != std::string::npos && path.rfind('/') > 0) make_dirs(path.substr(0, path.rfind('/')));
+  parts_fd_ = ::open(path.c_str(), O_RDWR | O_NOFOLLOW | O_CLOEXEC | (create ? O_CREAT : 0), 0600);
+  if (parts_fd_ < 0 && !create && errno == ENOENT) return -1;
+  if (parts_fd_ < 0) fail("cannot open the parts file '" + path + "'", errno);
+  return parts_fd_;
+}
+
+// The file was unwanted and is wanted now: the bytes kept for it move into
+// it, which is then made durable before the parts file lets them go.
+void storage::move_out_of_parts(std::size_t file) {
+  const int parts = parts_fd(false);
+  if (parts < 0) return;
+  const std::int64_t begin = map_.file_offset(file), end = begin + files_[file].length;
+  std::string buf;
+  bool moved = false;
+  for (std::int64_t at = begin; at < end;) {
+    const off_t data = ::lseek(parts, at, SEEK_DATA);
+    if (data < 0 || data >= end) break; // ENXIO: nothing more in the file
+    off_t hole = ::lseek(parts, data, SEEK_HOLE);
+    if (hole < 0 || hole > end) hole = end;
+    for (std::int64_t pos = data; pos < hole;) {
+      const auto n = static_cast<std::size_t>(std::min<std::int64_t>(hole - pos, 1 << 20));
+      buf.resize(n);
+      const ssize_t got = ::pread(parts, buf.data(), n, pos);
+      if (got < 0 && errno == EINTR) continue;
+      if (got < 0) fail("cannot read the parts file '" + unwanted_.parts_path + "'", errno);
+      if (got == 0) break;
+      const int fd = fd_for(file, true, 0);
+      for (std::size_t done = 0; done < static_cast<std::size_t>(got);) {
+        const ssize_t w = ::pwrite(fd, buf.data() + done, static_cast<std::size_t>(got) - done,
+                                   pos - begin + static_cast<off_t>(done));
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) fail("cannot write '" + display_path(file) + "'", w < 0 ? errno : ENOSPC);
+        done += static_cast<std::size_t>(w);
+      }
+      moved = true;
+      pos += got;
+    }
+    at = hole;
+  }
+  if (!moved) return;
+  if (::fdatasync(fds_[file]) != 0) fail("cannot flush '" + display_path(file) + "'", errno);
+  // Best effort: a hole left unpunched only costs space.
+  ::fallocate(parts, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, begin, end - begin);
 }
 
 std::string storage::display_path(std::size_t file) const {
@@ -208,6 +281,10 @@ void storage::close_file(std::size_t file) {
 // first write.
 void storage::create_files() {
   for (std::size_t i = 0; i < files_.size(); ++i) {
+    if (!unwanted_.wants(i)) {
+      in_parts(i); // decided now, before a wanted neighbour's folder appears
+      continue;
+    }
     if (files_[i].symlink) make_symlink(i);
     if (!files_[i].holds_data()) continue;
     if (files_[i].length == 0) {
@@ -218,6 +295,7 @@ void storage::create_files() {
     if (::fstatat(open_parent(i, true), files_[i].path.back().c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
       if (errno != ENOENT) fail("cannot look at '" + display_path(i) + "'", errno);
       absent_at_start_[i] = true;
+      if (!unwanted_.parts_path.empty()) move_out_of_parts(i);
     } else if (!S_ISREG(st.st_mode)) {
       fail("'" + display_path(i) + "' is not a regular file", S_ISLNK(st.st_mode) ? ELOOP : EISDIR);
     }
@@ -232,21 +310,31 @@ void storage::transfer(bool writing, std::uint32_t piece, std::uint32_t begin, c
       if (!writing) std::memset(p, 0, static_cast<std::size_t>(s.length)); // pad files read as zeros
       continue;
     }
-    const int fd = fd_for(s.file_index, writing, writing ? s.file_offset + s.length : 0);
+    const bool parts = in_parts(s.file_index);
+    const int fd = parts ? parts_fd(writing) : fd_for(s.file_index, writing, writing ? s.file_offset + s.length : 0);
+    const std::int64_t at = parts ? map_.file_offset(s.file_index) + s.file_offset : s.file_offset;
     std::int64_t done = 0;
     while (done < s.length) {
       const auto left = static_cast<std::size_t>(s.length - done);
-      const ssize_t n = writing ? ::pwrite(fd, p + done, left, s.file_offset + done)
-                                : ::pread(fd, p + done, left, s.file_offset + done);
+      if (fd < 0) { // no parts file yet: nothing kept, which reads as zeros
+        std::memset(p + done, 0, left);
+        break;
+      }
+      const ssize_t n = writing ? ::pwrite(fd, p + done, left, at + done) : ::pread(fd, p + done, left, at + done);
       if (n < 0 && errno == EINTR) continue;
-      if (n < 0) fail(std::string(writing ? "cannot write '" : "cannot read '") + display_path(s.file_index) + "'", errno);
+      if (n < 0) fail(std::string(writing ? "cannot write " : "cannot read ") + slice_name(s.file_index, parts), errno);
       if (n == 0) {
-        if (writing) fail("cannot write '" + display_path(s.file_index) + "'", ENOSPC);
-        fail("'" + display_path(s.file_index) + "' is shorter than expected", EIO);
+        if (writing) fail("cannot write " + slice_name(s.file_index, parts), ENOSPC);
+        if (parts) { // the sparse file ends before this range: zeros
+          std::memset(p + done, 0, left);
+          break;
+        }
+        fail(slice_name(s.file_index, false) + " is shorter than expected", EIO);
       }
       done += n;
     }
-    if (writing) set_dirty(s.file_index, true);
+    if (writing && parts) parts_dirty_ = true;
+    if (writing && !parts) set_dirty(s.file_index, true);
   }
 }
 
@@ -272,14 +360,15 @@ void storage::write(std::uint32_t piece, std::uint32_t begin, const std::vector<
       if (part_off == parts[part].size()) ++part, part_off = 0;
     }
     if (files_[s.file_index].pad) continue;
-    const int fd = fd_for(s.file_index, true, s.file_offset + s.length);
-    std::int64_t offset = s.file_offset;
+    const bool kept = in_parts(s.file_index);
+    const int fd = kept ? parts_fd(true) : fd_for(s.file_index, true, s.file_offset + s.length);
+    std::int64_t offset = kept ? map_.file_offset(s.file_index) + s.file_offset : s.file_offset;
     for (std::size_t first = 0; first < iov.size();) {
       const int count = static_cast<int>(std::min<std::size_t>(iov.size() - first, IOV_MAX));
       const ssize_t n = ::pwritev(fd, iov.data() + first, count, offset);
       if (n < 0 && errno == EINTR) continue;
-      if (n < 0) fail("cannot write '" + display_path(s.file_index) + "'", errno);
-      if (n == 0) fail("cannot write '" + display_path(s.file_index) + "'", ENOSPC);
+      if (n < 0) fail("cannot write " + slice_name(s.file_index, kept), errno);
+      if (n == 0) fail("cannot write " + slice_name(s.file_index, kept), ENOSPC);
       offset += n;
       // Skip what was written; a short write leaves the rest of one buffer.
       for (auto left = static_cast<std::size_t>(n); left > 0;) {
@@ -293,7 +382,7 @@ void storage::write(std::uint32_t piece, std::uint32_t begin, const std::vector<
         }
       }
     }
-    set_dirty(s.file_index, true);
+    kept ? void(parts_dirty_ = true) : set_dirty(s.file_index, true);
   }
 }
 
@@ -308,6 +397,11 @@ std::string storage::read_piece(std::uint32_t piece) {
 }
 
 void storage::flush(bool all) {
+  // The parts file lives with the state, maybe on another filesystem.
+  if (parts_dirty_) {
+    if (::fdatasync(parts_fd_) != 0) fail("cannot flush the parts file '" + unwanted_.parts_path + "'", errno);
+    parts_dirty_ = false;
+  }
   if (closed_unsynced_ || all) {
     // Files closed unsynced, or flushes still running elsewhere: one syncfs
     // covers every file of the download folder's filesystem.
@@ -327,6 +421,12 @@ void storage::flush(bool all) {
 std::vector<int> storage::take_dirty_descriptors() {
   constexpr std::size_t many = 64; // past this, one syncfs beats a syscall per file
   std::vector<int> out;
+  if (parts_dirty_) {
+    const int fd = ::fcntl(parts_fd_, F_DUPFD_CLOEXEC, 0);
+    if (fd < 0) fail("cannot flush the parts file '" + unwanted_.parts_path + "'", errno);
+    out.push_back(fd);
+    parts_dirty_ = false;
+  }
   if (closed_unsynced_ || dirty_count_ > many) {
     out.push_back(open_root(false));
     closed_unsynced_ = false;

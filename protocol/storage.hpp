@@ -7,6 +7,12 @@
 // files never touch the disk (they read as zeros); BEP 47 symlinks are made
 // relative and only to targets inside the torrent's folder. File descriptors are
 // opened on demand and capped, so torrents with many files work.
+//
+// An unwanted file that is not on disk is never created: the bytes it gets
+// from pieces shared with wanted files go to the parts file, a sparse file in
+// payload coordinates kept with the resume data (libtorrent keeps a .parts
+// file for the same reason). When the file is wanted again, create_files()
+// moves its bytes out. An unwanted file already on disk keeps being used.
 #include <cstdint>
 #include <list>
 #include <unordered_map>
@@ -28,6 +34,13 @@ private:
   int code_;
 };
 
+// The user's choice of files, as the storage needs it.
+struct unwanted_files {
+  std::vector<bool> wanted; // per file; shorter: the rest are wanted
+  std::string parts_path;   // required once a file is unwanted
+  bool wants(std::size_t file) const { return file >= wanted.size() || wanted[file]; }
+};
+
 struct file_stamp {
   std::int64_t size = -1; // -1: the file does not exist
   std::int64_t mtime_ns = 0;
@@ -40,14 +53,15 @@ class storage {
 public:
   // `m` must outlive the storage: its file list is not copied (a torrent of
   // 100,000 files would cost 20 MB per storage).
-  storage(std::string root, const metainfo& m, std::size_t max_open_files = 128);
-  storage(std::string root, metainfo&& m, std::size_t max_open_files = 128) = delete;
+  storage(std::string root, const metainfo& m, std::size_t max_open_files = 128, unwanted_files unwanted = {});
+  storage(std::string root, metainfo&& m, std::size_t max_open_files = 128, unwanted_files unwanted = {}) = delete;
   ~storage();
   storage(const storage&) = delete;
   storage& operator=(const storage&) = delete;
 
-  // Creates the directory tree, the symlinks and the empty files, and checks
-  // that nothing but a regular file sits where a file goes.
+  // Creates the directory tree, the symlinks and the empty files of the wanted
+  // files, and checks that nothing but a regular file sits where a file goes.
+  // A wanted file that is absent gets the bytes the parts file holds for it.
   void create_files();
 
   void write(std::uint32_t piece, std::uint32_t begin, std::string_view data);
@@ -79,6 +93,10 @@ private:
   // needs no sizing).
   int fd_for(std::size_t file, bool create, std::int64_t covered_to = 0);
   int keep_open(std::size_t file, int fd);
+  // Whether file's bytes live in the parts file (unwanted and not on disk).
+  bool in_parts(std::size_t file);
+  int parts_fd(bool create); // -1: no parts file yet (only without create)
+  void move_out_of_parts(std::size_t file);
   void close_file(std::size_t file);
   void evict(std::size_t file);
   void set_dirty(std::size_t file, bool dirty);
@@ -87,6 +105,7 @@ private:
   void close_kept_dirs();
   void make_symlink(std::size_t file);
   std::string display_path(std::size_t file) const;
+  std::string slice_name(std::size_t file, bool parts) const; // quoted, for errors
 
   std::string root_;
   const std::vector<torrent_file>& files_;
@@ -98,6 +117,11 @@ private:
   std::vector<std::list<std::size_t>::iterator> lru_pos_;
   std::vector<bool> dirty_;
   std::vector<bool> absent_at_start_; // create_files() found nothing there
+  unwanted_files unwanted_;
+  enum class place : std::uint8_t { unknown, own_file, parts };
+  std::vector<place> places_;        // of unwanted files, decided at first use
+  int parts_fd_ = -1;
+  bool parts_dirty_ = false;
   std::size_t dirty_count_ = 0;
   // Written files closed without a sync (evicted): the next flush syncs the
   // whole filesystem once instead of one fdatasync per evicted file.

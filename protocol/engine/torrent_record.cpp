@@ -171,6 +171,7 @@ void state_store::remove(const sha1_digest& hash) const {
   ::unlink((torrents_dir() + "/" + hex + ".json").c_str());
   ::unlink((torrents_dir() + "/" + hex + ".torrent").c_str());
   ::unlink((resume_dir() + "/" + hex + ".resume").c_str());
+  ::unlink((resume_dir() + "/" + hex + ".parts").c_str()); // bytes of unwanted files
 }
 
 } // namespace actorrent

@@ -7,6 +7,7 @@
 //   STATE/torrents/INFOHASH.torrent   the metainfo (absent while only a magnet)
 //   STATE/torrents/INFOHASH.json      this record
 //   STATE/resume/INFOHASH.resume      verified pieces (protocol/resume_data)
+//   STATE/resume/INFOHASH.parts       bytes of unwanted files in wanted pieces (protocol/storage)
 #include <cstdint>
 #include <optional>
 #include <string>

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "tests/support/actorrent_runs.hpp"
+#include "tests/support/files.hpp"
 
 using namespace actorrent;
 using namespace std::chrono_literals;
@@ -236,6 +237,47 @@ BOOST_AUTO_TEST_CASE(sigkill_during_ten_downloads_then_every_torrent_resumes) {
 }
 
 // The threads of /proc/PID/status; -1 when unreadable.
+// -G of one file: that file never appears on disk (its bytes in shared
+// pieces wait in the parts file), the others are byte-identical, and the
+// torrent counts as done. -g brings it back, whole.
+BOOST_AUTO_TEST_CASE(an_unwanted_file_never_appears_and_the_rest_is_identical) {
+  if (transmission_remote().empty()) test::skip_test("transmission-remote (Debian transmission-cli) is not installed");
+  test::swarm s("--size-kib 2048 --files 4 --piece-kib 64 --seeders 1");
+  test::temp_dir root;
+  daemon_run d(root.path, free_port());
+  BOOST_REQUIRE_MESSAGE(d.wait_for({"-si"}, [](const std::string& out) { return contains(out, "RPC version: 17"); }, 30s),
+                        "the daemon's RPC never answered: " << d.process->stderr_text());
+  BOOST_TEST_REQUIRE(d.remote({"--start-paused"}).exit_code == 0);
+  BOOST_TEST_REQUIRE(d.remote({"-a", s.torrent()}).exit_code == 0);
+  // The middle file with data: its first and last pieces hold bytes of its neighbours.
+  const auto listed = d.torrents({"files"});
+  BOOST_TEST_REQUIRE(listed.size() == 1u);
+  const auto& files = listed[0]["files"];
+  std::vector<std::size_t> with_data;
+  for (std::size_t i = 0; i < files.size(); ++i)
+    if (files[i]["length"].get<std::int64_t>() > 0) with_data.push_back(i);
+  BOOST_TEST_REQUIRE(with_data.size() >= 3u);
+  const std::size_t skipped = with_data[with_data.size() / 2];
+  const std::string skipped_name = files[skipped]["name"];
+  BOOST_TEST_REQUIRE(d.remote({"-t", "1", "-G", std::to_string(skipped)}).exit_code == 0);
+  BOOST_TEST_REQUIRE(d.remote({"-t", "1", "-s"}).exit_code == 0);
+  BOOST_TEST_REQUIRE(d.wait_for({"-l"}, [](const std::string& out) { return contains(out, "100%"); }, 90s),
+                     d.remote({"-l"}).out << d.process->stderr_text());
+  BOOST_TEST(!exists(d.downloads + "/" + skipped_name), skipped_name << " was created");
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    const std::string name = files[i]["name"];
+    if (i == skipped) continue;
+    BOOST_TEST((test::read_file(d.downloads + "/" + name) == test::read_file(s.source_dir() + "/" + name)), name);
+  }
+  BOOST_TEST(exists(d.state + "/resume/" + s.info_hash() + ".parts"));
+  const auto shown = d.remote({"-t", "1", "-f"}).out;
+  BOOST_TEST(contains(shown, "No "), shown);
+  // Wanted again: fetched, the bytes kept aside moved in, the whole tree identical.
+  BOOST_TEST_REQUIRE(d.remote({"-t", "1", "-g", std::to_string(skipped)}).exit_code == 0);
+  BOOST_TEST_REQUIRE(eventually([&] { return s.verify(d.downloads); }, 90s), d.remote({"-t", "1", "-f"}).out);
+  BOOST_TEST(d.stop() == 0, d.process->stderr_text());
+}
+
 int threads_of(pid_t pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/status");
   std::string line;

@@ -10,6 +10,9 @@
 
 #include "tests/support/actorrent_runs.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/files.hpp"
+#include "protocol/file_selection.hpp"
+#include "protocol/metainfo.hpp"
 
 using namespace actorrent;
 using namespace std::chrono_literals;
@@ -48,6 +51,38 @@ BOOST_AUTO_TEST_CASE(multi_file_odd_sizes_spanning_pieces) {
   struct stat st{};
   BOOST_TEST(::stat((dir + "/set/empty.txt").c_str(), &st) == 0);
   BOOST_TEST(st.st_size == 0);
+}
+
+// --only: the other files never appear, the chosen ones are byte-identical,
+// and the download ends when they are in. A bad list is refused at once.
+BOOST_AUTO_TEST_CASE(only_the_chosen_files_are_fetched) {
+  test::swarm s("--size-kib 3000 --files 6 --piece-kib 64 --seeders 1");
+  const metainfo m = parse_metainfo(test::read_file(s.torrent()));
+  const auto dir = s.new_download_dir("dl");
+  const auto r = run_actorrent({s.torrent(), "-d", dir, "--only", "2,4-5"});
+  BOOST_TEST_INFO(r.err);
+  BOOST_TEST(r.exit_code == 0);
+  const auto chosen = selection_from_lists("2,4-5", "", m);
+  std::size_t listed = 0;
+  for (std::size_t i = 0; i < m.files.size(); ++i) {
+    const auto& f = m.files[i];
+    if (f.pad) continue;
+    ++listed;
+    const std::string path = f.path_string();
+    struct stat st{};
+    if (chosen.wants(i))
+      BOOST_TEST((test::read_file(dir + "/" + path) == test::read_file(s.source_dir() + "/" + path)), path);
+    else
+      BOOST_TEST(::stat((dir + "/" + path).c_str(), &st) != 0, path << " was created");
+  }
+  BOOST_TEST(listed >= 5u);
+  BOOST_TEST(r.last["bytes_have"] == r.last["bytes_total"]);
+  BOOST_TEST(r.last["bytes_total"].get<std::int64_t>() == select_pieces(m, chosen).wanted_bytes);
+  BOOST_TEST(r.last["bytes_total"].get<std::int64_t>() < m.total_size);
+
+  const auto bad = run_actorrent({s.torrent(), "-d", dir, "--only", "99"});
+  BOOST_TEST(bad.exit_code == 2);
+  BOOST_TEST(bad.err.find("file 99 does not exist") != std::string::npos, bad.err);
 }
 
 BOOST_AUTO_TEST_CASE(corrupt_pieces_are_refetched_from_an_honest_seeder) {

@@ -334,4 +334,57 @@ BOOST_AUTO_TEST_CASE(resume_state_is_respected) {
   BOOST_TEST(pk.interesting(1));
 }
 
+
+
+// Unwanted pieces (rank 0) are never picked; a higher rank goes before rarity.
+BOOST_AUTO_TEST_CASE(higher_ranks_first_and_rank_zero_never) {
+  piece_picker pk(geo, rarest_only());
+  pk.set_ranks({0, 2, 2, 3, 2, 2, 1, 0});
+  pk.peer_bitfield(1, bitfield(8, true));
+  pk.peer_bitfield(2, pieces(8, {0, 1, 2, 3, 4, 6, 7})); // 5 is rarest, but 3 ranks higher
+  auto got = pk.pick(1, 4, t0);
+  BOOST_TEST(got.size() == 4u);
+  for (const auto& b : got) BOOST_TEST(b.piece == 3u);
+  std::vector<std::uint32_t> order;
+  for (auto& b : pk.pick(1, 100, t0))
+    if (order.empty() || order.back() != b.piece) order.push_back(b.piece);
+  // Normal rank next, rarest (5) first among them; low (6) last; 0 and 7 never.
+  BOOST_TEST(order.size() == 5u);
+  BOOST_TEST(order.front() == 5u);
+  BOOST_TEST(order.back() == 6u);
+  for (auto p : order) BOOST_TEST((p != 0u && p != 7u));
+}
+
+BOOST_AUTO_TEST_CASE(done_when_every_ranked_piece_is_in) {
+  piece_picker pk(geo, rarest_only());
+  pk.set_ranks({0, 0, 0, 0, 0, 0, 2, 2});
+  pk.peer_bitfield(1, pieces(8, {0, 1, 2}));
+  BOOST_TEST(!pk.interesting(1)); // it has only pieces we skip
+  BOOST_TEST(pk.pick(1, 10, t0).empty());
+  pk.peer_bitfield(1, bitfield(8, true));
+  BOOST_TEST(pk.interesting(1));
+  BOOST_TEST(!pk.done());
+  auto got = pk.pick(1, 100, t0);
+  BOOST_TEST(got.size() == 8u); // two pieces of four blocks
+  BOOST_TEST(pk.in_endgame());  // nothing wanted left to start
+  for (const auto& b : got) pk.block_received(1, b);
+  pk.piece_verified(6);
+  BOOST_TEST(!pk.done());
+  pk.piece_verified(7);
+  BOOST_TEST(pk.done());
+  BOOST_TEST(!pk.complete());
+  BOOST_TEST(!pk.in_endgame());
+  BOOST_TEST(!pk.interesting(1));
+}
+
+BOOST_AUTO_TEST_CASE(verified_pieces_from_resume_count_toward_done) {
+  piece_picker pk(geo, rarest_only());
+  pk.set_have(pieces(8, {6}));
+  pk.set_ranks({0, 0, 0, 0, 0, 0, 2, 2});
+  BOOST_TEST(!pk.done());
+  pk.piece_verified(7);
+  BOOST_TEST(pk.done());
+  BOOST_CHECK_THROW(pk.set_ranks({1, 2}), std::invalid_argument);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -255,4 +255,91 @@ BOOST_AUTO_TEST_CASE(stamps_report_size_and_mtime) {
   BOOST_TEST(stamps[2].mtime_ns > 0);
 }
 
+
+// An unwanted file is never created (nor its folder); its bytes in pieces
+// shared with wanted files live in the parts file, and reach the file when
+// it is wanted again.
+BOOST_AUTO_TEST_CASE(unwanted_files_stay_off_disk_and_their_bytes_wait_in_the_parts_file) {
+  test::temp_dir dir;
+  const metainfo m = odd_multi_file();
+  const std::string payload = random_bytes(static_cast<std::size_t>(m.total_size), 7);
+  const std::string parts = dir.path + "/state/resume/x.parts";
+  const unwanted_files skip_c{{true, true, true, false, true}, parts}; // d/e/c.bin, in pieces 2 and 3
+  const auto& g = m.make_file_map().geometry();
+  {
+    storage st(dir.path + "/dl", m, 128, skip_c);
+    st.create_files();
+    for (std::uint32_t p = 0; p < g.piece_count(); ++p)
+      st.write(p, 0, std::string_view(payload).substr(static_cast<std::size_t>(g.piece_offset(p)), g.piece_size(p)));
+    st.flush();
+    BOOST_TEST(::access((dir.path + "/dl/set/d/e").c_str(), F_OK) != 0);
+    BOOST_TEST(read_file(dir.path + "/dl/set/d/b.bin") == payload.substr(1, 40000));
+    BOOST_TEST(read_file(dir.path + "/dl/set/z") == payload.substr(56384, 5));
+    for (std::uint32_t p = 0; p < g.piece_count(); ++p)
+      BOOST_TEST(st.read_piece(p) == payload.substr(static_cast<std::size_t>(g.piece_offset(p)), g.piece_size(p)));
+  }
+  {
+    // A checker's storage reads the same pieces back without creating anything.
+    storage reader(dir.path + "/dl", m, 16, skip_c);
+    BOOST_TEST(reader.read_piece(3) == payload.substr(static_cast<std::size_t>(g.piece_offset(3)), g.piece_size(3)));
+    BOOST_TEST(::access((dir.path + "/dl/set/d/e").c_str(), F_OK) != 0);
+  }
+  {
+    // Wanted again: the file gets its bytes at start-up.
+    storage st(dir.path + "/dl", m, 128, unwanted_files{{}, parts});
+    st.create_files();
+    st.flush();
+  }
+  files_hold(dir.path + "/dl", payload);
+}
+
+// Vectored writes take the same route as single ones.
+BOOST_AUTO_TEST_CASE(vectored_writes_into_unwanted_files_go_to_the_parts_file) {
+  test::temp_dir dir;
+  const metainfo m = odd_multi_file();
+  const std::string payload = random_bytes(static_cast<std::size_t>(m.total_size), 8);
+  const unwanted_files skip_b{{true, true, false, true, true}, dir.path + "/p.parts"};
+  storage st(dir.path, m, 128, skip_b);
+  st.create_files();
+  const std::string_view all(payload);
+  st.write(0, 0, std::vector<std::string_view>{all.substr(0, 5000), all.substr(5000, 11384)});
+  BOOST_TEST(::access((dir.path + "/set/d/b.bin").c_str(), F_OK) != 0);
+  BOOST_TEST(read_file(dir.path + "/set/a.bin") == payload.substr(0, 1));
+  BOOST_TEST(read_file(dir.path + "/p.parts").substr(1) == payload.substr(1, 16383));
+  BOOST_TEST(st.read_piece(0) == payload.substr(0, 16384));
+  // Never written, past the end of the parts file: zeros.
+  BOOST_TEST(st.read_piece(1) == std::string(16384, '\0'));
+}
+
+// A file already on disk when it became unwanted keeps being used: nothing
+// of it moves, and a piece it shares still lands in it.
+BOOST_AUTO_TEST_CASE(an_unwanted_file_already_on_disk_keeps_its_bytes) {
+  test::temp_dir dir;
+  const metainfo m = odd_multi_file();
+  const std::string payload = random_bytes(static_cast<std::size_t>(m.total_size), 9);
+  const auto& g = m.make_file_map().geometry();
+  {
+    storage st(dir.path, m);
+    st.create_files();
+    st.write(0, 0, std::string_view(payload).substr(0, g.piece_size(0)));
+  }
+  storage st(dir.path, m, 128, unwanted_files{{true, true, false, true, true}, dir.path + "/p.parts"});
+  st.create_files();
+  st.write(1, 0, std::string_view(payload).substr(16384, g.piece_size(1)));
+  st.flush();
+  BOOST_TEST(read_file(dir.path + "/set/d/b.bin").substr(0, 32767) == payload.substr(1, 32767));
+  BOOST_TEST(::access((dir.path + "/p.parts").c_str(), F_OK) != 0);
+}
+
+// No parts file yet: the unwanted bytes read as zeros and nothing is created.
+BOOST_AUTO_TEST_CASE(reading_before_any_parts_file_gives_zeros) {
+  test::temp_dir dir;
+  const metainfo m = odd_multi_file();
+  storage st(dir.path, m, 128, unwanted_files{{false, true, true, true, true}, dir.path + "/p.parts"});
+  std::string out(1, 'x');
+  st.read(0, 0, out.data(), 1);
+  BOOST_TEST(out == std::string(1, '\0'));
+  BOOST_TEST(::access((dir.path + "/p.parts").c_str(), F_OK) != 0);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
