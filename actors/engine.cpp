@@ -10,6 +10,8 @@
 #include "actors/session.hpp"
 #include "protocol/atomic_file.hpp"
 #include "protocol/engine/data_removal.hpp"
+#include "protocol/engine/queue_policy.hpp"
+#include "protocol/engine/seeding_goals.hpp"
 #include "protocol/engine/torrent_progress.hpp"
 #include "protocol/resume_data.hpp"
 
@@ -92,6 +94,8 @@ void on_figures(self_ptr self, int id, const caf::actor& session, const std::str
     e.dirty = true;
   }
   const auto progress = progress_of(*e.meta, e.have, e.rec.wanted);
+  e.complete = progress.wanted_left == 0;
+  if (e.complete && !checking && e.seeding_since < e.run_since) e.seeding_since = clock::now();
   if (!checking) {
     if (progress.wanted_left == 0)
       ++e.rec.seconds_seeding;
@@ -118,6 +122,28 @@ void poll(self_ptr self) {
     self->request(session, 2s, msg::status_atom::value)
         .then([=](const std::string& figures, const std::string& wire) { on_figures(self, key, session, figures, wire); },
               [](caf::error&) {});
+  }
+}
+
+// A complete torrent stops at its share ratio or after its idle minutes; the
+// engine decides both from the all-time counters, so a restart changes nothing.
+void check_seeding_goals(self_ptr self) {
+  auto& st = self->state;
+  const auto now = clock::now();
+  for (auto& [id, e] : st.torrents) {
+    if (!e.session || !e.complete || e.rec.paused || e.seeding_since < e.run_since) continue;
+    const auto goals = goals_of(e.rec, st.settings);
+    const double ratio = share_ratio(e.rec.uploaded_ever, e.rec.downloaded_ever, progress_of(*e.meta, e.have, e.rec.wanted).have_bytes);
+    if (ratio_goal_reached(goals, ratio))
+      spdlog::info("{}: seeding goal reached: ratio {:.2f} of {:.2f}", e.rec.name, std::max(0.0, ratio), *goals.ratio);
+    else if (idle_goal_reached(goals, std::max(e.active_at, e.seeding_since), now))
+      spdlog::info("{}: seeding goal reached: idle for {} minutes", e.rec.name, goals.idle->count());
+    else
+      continue;
+    e.rec.paused = true;
+    e.finished = true;
+    e.forced = false;
+    stop_torrent(self, id, after_stop::nothing);
   }
 }
 
@@ -180,6 +206,7 @@ void on_session_down(self_ptr self, int id, const caf::error& reason, bool was_f
   case after_stop::remove: return forget_torrent(self, id, e.delete_data);
   case after_stop::relocate: relocate(e); break;
   case after_stop::restart:
+  case after_stop::queue:
   case after_stop::nothing: break;
   }
   save_record(self, e);
@@ -187,6 +214,7 @@ void on_session_down(self_ptr self, int id, const caf::error& reason, bool was_f
   // A fetched magnet goes on to its download; a restart asked for happens now.
   const bool go_on = then == after_stop::restart || then == after_stop::relocate || (was_fetcher && e.meta);
   if (go_on && !e.rec.paused && e.error.empty()) start_torrent(self, id);
+  apply_queue(self); // a slot may be free
 }
 
 void on_metadata(self_ptr self, int id, const std::string& info) {
@@ -202,6 +230,7 @@ void on_metadata(self_ptr self, int id, const std::string& info) {
     e.have = bitfield(m.piece_count());
     e.meta = std::move(m);
     if (e.rec.wanted.size() > e.meta->files.size()) e.rec.wanted.resize(e.meta->files.size());
+    refresh_complete(e);
     spdlog::info("{}: metadata received", e.rec.name);
     save_record(self, e);
   } catch (const std::exception& ex) {
@@ -221,6 +250,7 @@ void load_torrents(engine_state& st) {
         e.meta = parse_metainfo(*loaded.metainfo);
         if (e.meta->info_hash != e.rec.info_hash) throw std::runtime_error("its .torrent has another info-hash");
         e.have = have_from_resume(st, e);
+        refresh_complete(e);
       }
       if (!e.rec.magnet.empty()) e.magnet = parse_magnet(e.rec.magnet);
       if (!e.meta && !e.magnet) throw std::runtime_error("neither a .torrent nor a magnet link is kept for it");
@@ -255,16 +285,18 @@ caf::behavior engine_behavior(self_ptr self, std::shared_ptr<engine_state> initi
     if (t == s.torrents.end()) return;
     on_session_down(self, id, dm.reason, dm.source == t->second.fetcher.address());
   });
-  std::vector<int> to_start;
-  for (const auto& [id, e] : st.torrents)
-    if (!e.rec.paused) to_start.push_back(id);
-  for (int id : to_start) start_torrent(self, id);
-  spdlog::info("engine: {} torrents, {} started", st.torrents.size(), to_start.size());
+  apply_queue(self);
+  std::size_t running = 0;
+  for (const auto& [id, e] : st.torrents) running += e.session || e.fetcher;
+  spdlog::info("engine: {} torrents, {} started", st.torrents.size(), running);
   self->delayed_send(self, 1s, msg::tick_atom::value);
   return {
       [=](msg::rpc_atom, const std::string& method, const std::string& arguments) -> std::string {
         const auto args = json::parse(arguments, nullptr, false);
-        return answer(self, method, args.is_object() ? args : json::object()).dump();
+        auto reply = answer(self, method, args.is_object() ? args : json::object()).dump();
+        // A call may have started, stopped, added or moved torrents, or resized a queue.
+        if (method != "torrent-get" && method != "session-get" && method != "session-stats") apply_queue(self);
+        return reply;
       },
       [=](msg::complete_atom, const std::string& info) { // a fetcher has the metadata
         auto it = self->state.owner_of.find(self->current_sender() ? self->current_sender()->address() : caf::actor_addr{});
@@ -274,6 +306,8 @@ caf::behavior engine_behavior(self_ptr self, std::shared_ptr<engine_state> initi
         auto& s = self->state;
         if (s.stopping) return;
         poll(self);
+        check_seeding_goals(self);
+        apply_queue(self);
         ++s.settings.seconds_active;
         const auto now = clock::now();
         s.removed.erase(std::remove_if(s.removed.begin(), s.removed.end(), [&](const auto& r) { return now - r.second > 2min; }),
@@ -355,9 +389,7 @@ context_ptr context_for(const engine_state& st, const torrent_entry& e) {
   if (e.rec.download_limited && o.max_download_rate == 0) o.max_download_rate = 1;
   if (e.rec.upload_limited && o.max_upload_rate == 0) o.max_upload_rate = 1;
   o.max_peers = static_cast<std::size_t>(std::max(1, std::min(e.rec.peer_limit, s.peer_limit_global)));
-  o.seed_ratio = e.rec.seed_ratio_mode == 1 ? e.rec.seed_ratio_limit
-                 : e.rec.seed_ratio_mode == 0 && s.seed_ratio_limited ? s.seed_ratio_limit
-                                                                      : 0;
+  o.seed_ratio = 0; // the engine applies the seeding goals (check_seeding_goals)
   if (e.magnet)
     for (const auto& p : e.magnet->peers) o.initial_peers.push_back(p);
   o.files = {e.rec.wanted, e.rec.priorities};
@@ -374,6 +406,7 @@ void start_torrent(self_ptr self, int id) {
   e.finished = false;
   e.after = after_stop::nothing;
   e.start_date = unix_now();
+  e.run_since = clock::now();
   e.last = json::object();
   e.seen_uploaded = -1;
   auto& sys = self->home_system();
@@ -436,7 +469,46 @@ void forget_torrent(self_ptr self, int id, bool delete_data) {
   st.torrents.erase(it);
 }
 
-rpc::torrent_view view_of(const engine_state&, const torrent_entry& e) {
+void refresh_complete(torrent_entry& e) {
+  e.complete = e.meta && progress_of(*e.meta, e.have, e.rec.wanted).wanted_left == 0;
+}
+
+namespace {
+
+bool wants_to_run(const torrent_entry& e) { return !e.rec.paused && e.error.empty() && !e.finished; }
+
+queue_entry queue_entry_of(int id, const torrent_entry& e) {
+  queue_entry q;
+  q.id = id;
+  q.position = e.rec.queue_position;
+  q.direction = e.complete ? queue_direction::seed : queue_direction::download;
+  q.wants_to_run = wants_to_run(e);
+  q.forced = e.forced;
+  q.running = e.session || e.fetcher;
+  q.checking = e.last.value("checking", false) || e.stop_after_check;
+  q.last_activity = std::max(e.active_at, e.run_since);
+  return q;
+}
+
+} // namespace
+
+void apply_queue(self_ptr self) {
+  auto& st = self->state;
+  if (st.stopping) return;
+  std::vector<queue_entry> entries;
+  entries.reserve(st.torrents.size());
+  for (const auto& [id, e] : st.torrents) entries.push_back(queue_entry_of(id, e));
+  const auto plan = plan_queue(std::move(entries), queue_limits_of(st.settings), clock::now());
+  for (int id : plan.stop) {
+    auto& e = st.torrents.at(id);
+    if (e.after == after_stop::queue) continue; // already on its way back
+    spdlog::info("{}: queued (position {})", e.rec.name, e.rec.queue_position);
+    stop_torrent(self, id, after_stop::queue);
+  }
+  for (int id : plan.start) start_torrent(self, id);
+}
+
+rpc::torrent_view view_of(const engine_state& st, const torrent_entry& e) {
   rpc::torrent_view v;
   v.record = e.rec;
   v.hash_hex = to_hex(e.rec.info_hash);
@@ -484,9 +556,12 @@ rpc::torrent_view view_of(const engine_state&, const torrent_entry& e) {
     v.status = checking ? rpc::torrent_status::checking
                : e.meta && v.left_until_done == 0 ? rpc::torrent_status::seeding
                                                   : rpc::torrent_status::downloading;
+  } else if (wants_to_run(e)) {
+    v.status = e.complete ? rpc::torrent_status::seed_wait : rpc::torrent_status::download_wait;
   } else {
     v.status = rpc::torrent_status::stopped;
   }
+  v.stalled = is_stalled(queue_entry_of(e.rec.id, e), queue_limits_of(st.settings), clock::now());
   if (checking) {
     const double total = static_cast<double>(number(f, "to_check"));
     v.recheck_progress = total > 0 ? static_cast<double>(number(f, "checked")) / total : 0;

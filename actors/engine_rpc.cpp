@@ -204,7 +204,8 @@ json torrent_add(self_ptr self, const json& args) {
   r.bandwidth_priority = static_cast<int>(get_int(args, "bandwidthPriority", 0, -1, 1));
   if (args.contains("labels")) r.labels = get_labels(args);
   apply_file_choices(r, args, meta ? meta->files.size() : 0);
-  r.queue_position = static_cast<int>(st.torrents.size());
+  r.queue_position = 0; // the end of the queue
+  for (const auto& [other, known] : st.torrents) r.queue_position = std::max(r.queue_position, known.rec.queue_position + 1);
   r.id = st.settings.next_id++;
   if (meta) {
     e.have = bitfield(meta->piece_count());
@@ -221,13 +222,46 @@ json torrent_add(self_ptr self, const json& args) {
   ++st.settings.files_added;
   save_settings(self);
   spdlog::info("{}: added (id {})", name, id);
-  if (!st.torrents.at(id).rec.paused) start_torrent(self, id);
+  // It starts when the queue has a slot for it (the engine applies the queue after each call).
   return {{"torrent-added", {{"id", id}, {"name", name}, {"hashString", hex}}}};
+}
+
+// Positions 0..n-1 in the given order, saved where they changed.
+void store_queue_order(self_ptr self, const std::vector<int>& order) {
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    auto& e = self->state.torrents.at(order[i]);
+    if (e.rec.queue_position != static_cast<int>(i)) {
+      e.rec.queue_position = static_cast<int>(i);
+      save_record(self, e);
+    }
+  }
+}
+
+// After torrent-set of queuePosition: the moved torrents take the positions
+// asked for, the others close up around them, as Transmission keeps them.
+void renumber_queue(self_ptr self, const std::vector<int>& moved) {
+  auto& st = self->state;
+  auto is_moved = [&](int id) { return std::find(moved.begin(), moved.end(), id) != moved.end(); };
+  std::vector<int> rest, order;
+  for (const auto& [id, e] : st.torrents)
+    if (!is_moved(id)) rest.push_back(id);
+  std::stable_sort(rest.begin(), rest.end(),
+                   [&](int a, int b) { return st.torrents.at(a).rec.queue_position < st.torrents.at(b).rec.queue_position; });
+  std::vector<int> placed(moved.begin(), moved.end());
+  std::stable_sort(placed.begin(), placed.end(),
+                   [&](int a, int b) { return st.torrents.at(a).rec.queue_position < st.torrents.at(b).rec.queue_position; });
+  std::size_t r = 0, p = 0;
+  while (r < rest.size() || p < placed.size()) {
+    const bool take_moved = p < placed.size() &&
+                            (r == rest.size() || st.torrents.at(placed[p]).rec.queue_position <= static_cast<int>(order.size()));
+    order.push_back(take_moved ? placed[p++] : rest[r++]);
+  }
+  store_queue_order(self, order);
 }
 
 // Settings that a running session was started with: a change restarts it.
 constexpr const char* session_keys[] = {"downloadLimit", "downloadLimited", "uploadLimit", "uploadLimited",
-                                        "honorsSessionLimits", "peer-limit", "seedRatioLimit", "seedRatioMode"};
+                                        "honorsSessionLimits", "peer-limit"};
 
 json torrent_set(self_ptr self, const json& args) {
   auto& st = self->state;
@@ -267,12 +301,15 @@ json torrent_set(self_ptr self, const json& args) {
   }
   const bool limits_changed = std::any_of(std::begin(session_keys), std::end(session_keys), [&](const char* k) { return args.contains(k); });
   // The session reads both at its start (the file choice shapes its storage and picker).
+  const bool moved = args.contains("queuePosition");
   for (auto& c : changed) {
     auto& e = st.torrents.at(c.id);
     e.rec = std::move(c.record);
+    if (c.files_changed) refresh_complete(e);
     save_record(self, e);
     if ((limits_changed || c.files_changed) && e.session) stop_torrent(self, c.id, after_stop::restart);
   }
+  if (moved) renumber_queue(self, ids);
   return json::object();
 }
 
@@ -310,13 +347,7 @@ json queue_move(self_ptr self, const std::string& method, const json& args) {
     for (std::size_t i = order.size(); i-- > 1;)
       if (chosen(order[i - 1]) && !chosen(order[i])) std::swap(order[i], order[i - 1]);
   }
-  for (std::size_t i = 0; i < order.size(); ++i) {
-    auto& e = st.torrents.at(order[i]);
-    if (e.rec.queue_position != static_cast<int>(i)) {
-      e.rec.queue_position = static_cast<int>(i);
-      save_record(self, e);
-    }
-  }
+  store_queue_order(self, order);
   return json::object();
 }
 
@@ -363,6 +394,8 @@ json session_get(self_ptr self, const json& args) {
   all["download-queue-size"] = s.download_queue_size;
   all["seed-queue-enabled"] = s.seed_queue_enabled;
   all["seed-queue-size"] = s.seed_queue_size;
+  all["queue-stalled-enabled"] = s.queue_stalled_enabled;
+  all["queue-stalled-minutes"] = s.queue_stalled_minutes;
   all["start-added-torrents"] = s.start_added_torrents;
   all["config-dir"] = st.store->dir();
   return rpc::select_fields(all, args);
@@ -422,11 +455,16 @@ json answer(self_ptr self, const std::string& method, const json& args) {
     if (method == "torrent-get") return rpc::reply(c, "success", torrent_get(self, args));
     if (method == "torrent-add") return rpc::reply(c, "success", torrent_add(self, args));
     if (method == "torrent-start" || method == "torrent-start-now") {
+      // A queued start waits for a slot; start-now runs at once, outside the queue.
+      const bool now = method == "torrent-start-now";
       for (int id : selected(st, args)) {
         auto& e = st.torrents.at(id);
         e.rec.paused = false;
+        e.finished = false;
+        e.error.clear();
+        e.forced = e.forced || now;
         save_record(self, e);
-        start_torrent(self, id);
+        if (now) start_torrent(self, id);
       }
       return rpc::reply(c, "success");
     }
@@ -434,6 +472,7 @@ json answer(self_ptr self, const std::string& method, const json& args) {
       for (int id : selected(st, args)) {
         auto& e = st.torrents.at(id);
         e.rec.paused = true;
+        e.forced = false;
         e.stop_after_check = false;
         save_record(self, e);
         stop_torrent(self, id, after_stop::nothing);

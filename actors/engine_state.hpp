@@ -25,7 +25,7 @@ namespace actorrent::engine_detail {
 using clock = std::chrono::steady_clock;
 
 // What happens once a torrent's session (or fetcher) is down.
-enum class after_stop { nothing, restart, remove, relocate };
+enum class after_stop { nothing, restart, remove, relocate, queue }; // queue: back to waiting for a slot
 
 struct torrent_entry {
   torrent_record rec;
@@ -48,6 +48,10 @@ struct torrent_entry {
   bool recheck = false;               // the next start hashes everything
   bool stop_after_check = false;      // torrent-verify of a stopped torrent
   bool finished = false;              // stopped by a seeding goal
+  bool forced = false;                // torrent-start-now: bypasses the queue (until stopped)
+  bool complete = false;              // every wanted piece verified
+  clock::time_point run_since{};      // when its actors last started
+  clock::time_point seeding_since{};  // when it was first seen complete in this run
   bool dirty = false;                 // counters changed since the record was saved
 };
 
@@ -75,6 +79,8 @@ void stop_torrent(self_ptr self, int id, after_stop then); // then: what to do o
 void save_record(self_ptr self, torrent_entry& e);
 void save_settings(self_ptr self);
 void forget_torrent(self_ptr self, int id, bool delete_data); // the session is down: gone for good
+void refresh_complete(torrent_entry& e);
+void apply_queue(self_ptr self); // starts and queues torrents as the queue policy says
 context_ptr context_for(const engine_state& st, const torrent_entry& e);
 rpc::torrent_view view_of(const engine_state& st, const torrent_entry& e);
 

@@ -49,6 +49,8 @@ void each_setting(J& j, session_settings& s) {
   read(j, "download-queue-size", s.download_queue_size);
   read(j, "seed-queue-enabled", s.seed_queue_enabled);
   read(j, "seed-queue-size", s.seed_queue_size);
+  read(j, "queue-stalled-enabled", s.queue_stalled_enabled);
+  read(j, "queue-stalled-minutes", s.queue_stalled_minutes);
   read(j, "start-added-torrents", s.start_added_torrents);
 }
 
@@ -70,6 +72,8 @@ std::string encode_settings(const session_settings& s) {
               {"download-queue-size", s.download_queue_size},
               {"seed-queue-enabled", s.seed_queue_enabled},
               {"seed-queue-size", s.seed_queue_size},
+              {"queue-stalled-enabled", s.queue_stalled_enabled},
+              {"queue-stalled-minutes", s.queue_stalled_minutes},
               {"start-added-torrents", s.start_added_torrents},
               {"next-id", s.next_id},
               {"uploaded-bytes", s.uploaded_bytes},

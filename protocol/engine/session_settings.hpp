@@ -24,6 +24,8 @@ struct session_settings {
   int download_queue_size = 5;
   bool seed_queue_enabled = false;
   int seed_queue_size = 10;
+  bool queue_stalled_enabled = true; // a torrent idle this long holds no queue slot
+  int queue_stalled_minutes = 30;
   bool start_added_torrents = true;
   // Counters over every run (cumulative-stats).
   int next_id = 1;

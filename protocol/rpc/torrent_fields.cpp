@@ -137,7 +137,7 @@ const std::unordered_map<std::string, field_fn>& field_table() {
       // Transmission: done and stopped by a seeding goal (a user's stop is "Stopped").
       {"isFinished", [](const torrent_view& v) -> json { return v.status == torrent_status::stopped && v.finished; }},
       {"isPrivate", [](const torrent_view& v) -> json { return v.is_private; }},
-      {"isStalled", [](const torrent_view&) -> json { return false; }},
+      {"isStalled", [](const torrent_view& v) -> json { return v.stalled; }},
       {"labels", [](const torrent_view& v) -> json { return v.record.labels; }},
       {"leftUntilDone", [](const torrent_view& v) -> json { return v.left_until_done; }},
       {"magnetLink", [](const torrent_view& v) -> json { return v.record.magnet; }},

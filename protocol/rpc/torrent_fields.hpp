@@ -57,6 +57,7 @@ struct torrent_view {
   bool is_private = false;
   torrent_status status = torrent_status::stopped;
   bool finished = false; // stopped by a seeding goal (not by the user)
+  bool stalled = false;  // running, but nothing moved for the stalled time
   int error = 0; // 0 none, 1 tracker warning, 2 tracker error, 3 local error
   std::string error_string;
   std::int64_t total_size = 0;

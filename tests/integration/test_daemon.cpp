@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <map>
 #include <thread>
 
 #include "tests/support/actorrent_runs.hpp"
@@ -199,6 +200,8 @@ BOOST_AUTO_TEST_CASE(sigkill_during_ten_downloads_then_every_torrent_resumes) {
   test::temp_dir root;
   daemon_run d(root.path, free_port());
   BOOST_REQUIRE(eventually([&] { return !d.call("session-get").is_null(); }, 60s));
+  // Every torrent at once: Transmission's default queue would run five.
+  BOOST_REQUIRE(d.call("session-set", {{"download-queue-enabled", false}}).value("result", "") == "success");
   // Each in a folder of its own: the fixture names every payload payload.bin.
   for (int i = 0; i < n; ++i)
     BOOST_REQUIRE(d.remote({"-a", swarms[i]->torrent(), "-w", d.downloads + "/" + std::to_string(i)}).exit_code == 0);
@@ -297,6 +300,8 @@ BOOST_AUTO_TEST_CASE(fifty_torrents_run_on_the_threads_one_torrent_runs_on) {
   test::temp_dir root;
   daemon_run d(root.path, free_port());
   BOOST_REQUIRE(eventually([&] { return !d.call("session-get").is_null(); }, 60s));
+  // Every torrent at once: Transmission's default queue would run five.
+  BOOST_REQUIRE(d.call("session-set", {{"download-queue-enabled", false}}).value("result", "") == "success");
   const auto add = [&](std::size_t i) {
     return d.remote({"-a", s.torrent(i), "-w", d.downloads + "/" + std::to_string(i)}).exit_code == 0;
   };
@@ -329,6 +334,57 @@ BOOST_AUTO_TEST_CASE(fifty_torrents_run_on_the_threads_one_torrent_runs_on) {
   BOOST_TEST_MESSAGE("threads: " << with_one << " with one torrent, at most " << peak << " with " << n);
   BOOST_TEST(peak <= with_one, "threads grew from " << with_one << " to " << peak);
   for (std::size_t i = 0; i < n; ++i) BOOST_TEST(s.verify(d.downloads + "/" + std::to_string(i), i), "torrent " << i);
+  BOOST_TEST(d.stop() == 0, d.process->stderr_text());
+}
+
+BOOST_AUTO_TEST_CASE(the_download_queue_runs_one_at_a_time_in_queue_order_and_a_ratio_goal_stops_a_seed) {
+  if (transmission_remote().empty()) test::skip_test("transmission-remote (Debian transmission-cli) is not installed");
+  // Slow seeding keeps each torrent downloading for seconds: long enough to see the queue.
+  test::swarm s("--size-kib 3072 --piece-kib 64 --seeders 1 --seeder-rate-kib 512 --torrents 3");
+  test::temp_dir root;
+  daemon_run d(root.path, free_port());
+  BOOST_REQUIRE(eventually([&] { return !d.call("session-get").is_null(); }, 60s));
+  BOOST_REQUIRE(d.call("session-set", {{"download-queue-size", 1}}).value("result", "") == "success");
+  for (std::size_t i = 0; i < 3; ++i)
+    BOOST_REQUIRE(d.remote({"-a", s.torrent(i), "-w", d.downloads + "/" + std::to_string(i)}).exit_code == 0);
+  // Status by id: 0 stopped, 3 queued to download, 4 downloading, 6 seeding.
+  std::map<int, int> status;
+  std::map<int, bool> finished;
+  const auto read = [&] {
+    status.clear();
+    for (const auto& t : d.torrents({"id", "status", "isFinished"})) {
+      status[t["id"].get<int>()] = t["status"].get<int>();
+      finished[t["id"].get<int>()] = t["isFinished"].get<bool>();
+    }
+  };
+  const auto shows = [&](std::map<int, int> want) {
+    return eventually([&] { return read(), status == want; }, 30s);
+  };
+  BOOST_TEST(shows({{1, 4}, {2, 3}, {3, 3}}), "torrent 1 should run, 2 and 3 wait: " << d.remote({"-l"}).out);
+  BOOST_TEST(contains(d.remote({"-l"}).out, "Queued"), d.remote({"-l"}).out);
+  // Torrent 3 to the top of the queue: it takes the slot, torrent 1 waits again.
+  BOOST_TEST(d.call("queue-move-top", {{"ids", {3}}}).value("result", "") == "success");
+  BOOST_TEST(shows({{1, 3}, {2, 3}, {3, 4}}), "torrent 3 should have the slot: " << d.remote({"-l"}).out);
+  // start-now runs torrent 2 beside it, outside the queue.
+  BOOST_TEST(d.call("torrent-start-now", {{"ids", {2}}}).value("result", "") == "success");
+  BOOST_TEST(shows({{1, 3}, {2, 4}, {3, 4}}), "torrent 2 should run at once: " << d.remote({"-l"}).out);
+  // Torrent 1 shall stop once it has everything (a ratio of 0); each finished
+  // download frees its slot for the next, until all three are done.
+  BOOST_TEST(d.call("torrent-set", {{"ids", {1}}, {"seedRatioMode", 1}, {"seedRatioLimit", 0}}).value("result", "") == "success");
+  BOOST_TEST(eventually([&] { return read(), status == std::map<int, int>{{1, 0}, {2, 6}, {3, 6}}; }, 120s),
+             "every torrent should be done: " << d.remote({"-l"}).out << d.process->stderr_text());
+  BOOST_TEST(finished[1]);
+  BOOST_TEST(contains(d.remote({"-l"}).out, "Finished"), d.remote({"-l"}).out);
+  for (std::size_t i = 0; i < 3; ++i) BOOST_TEST(s.verify(d.downloads + "/" + std::to_string(i), i), "torrent " << i);
+  // The order and the goal survive a restart: torrent 1 stays finished.
+  BOOST_TEST(d.stop() == 0, d.process->stderr_text());
+  d.start();
+  BOOST_TEST(eventually([&] { return read(), status == std::map<int, int>{{1, 0}, {2, 6}, {3, 6}}; }, 60s),
+             d.remote({"-l"}).out);
+  const auto order = d.torrents({"id", "queuePosition"});
+  std::map<int, int> position;
+  for (const auto& t : order) position[t["id"].get<int>()] = t["queuePosition"].get<int>();
+  BOOST_TEST((position == std::map<int, int>{{1, 1}, {2, 2}, {3, 0}}));
   BOOST_TEST(d.stop() == 0, d.process->stderr_text());
 }
 
