@@ -265,7 +265,7 @@ BOOST_AUTO_TEST_CASE(unwanted_files_stay_off_disk_and_their_bytes_wait_in_the_pa
   const std::string payload = random_bytes(static_cast<std::size_t>(m.total_size), 7);
   const std::string parts = dir.path + "/state/resume/x.parts";
   const unwanted_files skip_c{{true, true, true, false, true}, parts}; // d/e/c.bin, in pieces 2 and 3
-  const auto& g = m.make_file_map().geometry();
+  const piece_geometry g = m.make_file_map().geometry(); // a copy: the map is a temporary
   {
     storage st(dir.path + "/dl", m, 128, skip_c);
     st.create_files();
@@ -317,7 +317,7 @@ BOOST_AUTO_TEST_CASE(an_unwanted_file_already_on_disk_keeps_its_bytes) {
   test::temp_dir dir;
   const metainfo m = odd_multi_file();
   const std::string payload = random_bytes(static_cast<std::size_t>(m.total_size), 9);
-  const auto& g = m.make_file_map().geometry();
+  const piece_geometry g = m.make_file_map().geometry(); // a copy: the map is a temporary
   {
     storage st(dir.path, m);
     st.create_files();
