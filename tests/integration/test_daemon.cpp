@@ -148,6 +148,29 @@ BOOST_AUTO_TEST_CASE(transmission_remote_drives_the_daemon) {
   BOOST_TEST(d.stop() == 0, d.process->stderr_text());
 }
 
+BOOST_AUTO_TEST_CASE(a_magnet_added_with_transmission_remote_downloads_and_is_kept) {
+  if (transmission_remote().empty()) test::skip_test("transmission-remote (Debian transmission-cli) is not installed");
+  test::swarm s("--size-kib 2048 --files 2 --seeders 1");
+  test::temp_dir root;
+  daemon_run d(root.path, free_port());
+  BOOST_REQUIRE(d.wait_for({"-si"}, [](const std::string& out) { return contains(out, "RPC version: 17"); }, 30s));
+  // No tracker in the link: the seeder named by x.pe serves the metadata and the data.
+  const std::string magnet = "magnet:?xt=urn:btih:" + s.info_hash() + "&x.pe=127.0.0.1:" + std::to_string(s.seed_ports().at(0));
+  const auto added = d.remote({"-a", magnet});
+  BOOST_TEST(added.exit_code == 0, added.err);
+  BOOST_TEST(contains(added.out, "success"), added.out);
+  BOOST_TEST_REQUIRE(d.wait_for({"-l"}, [](const std::string& out) { return contains(out, "100%"); }, 90s),
+                     d.remote({"-l"}).out << d.process->stderr_text());
+  BOOST_TEST(s.verify(d.downloads));
+  BOOST_TEST(contains(d.remote({"-t", "1", "-i"}).out, "Name: " + s.name()));
+  BOOST_TEST(contains(d.remote({"-t", "1", "-f"}).out, "(2 files)"));
+  // After a restart it is a torrent like any other: complete, its metadata kept.
+  BOOST_TEST(d.stop() == 0, d.process->stderr_text());
+  d.start();
+  BOOST_TEST(d.wait_for({"-l"}, [](const std::string& out) { return contains(out, "100%"); }, 60s), d.remote({"-l"}).out);
+  BOOST_TEST(d.stop() == 0, d.process->stderr_text());
+}
+
 BOOST_AUTO_TEST_CASE(a_request_without_the_session_id_or_from_a_foreign_host_is_refused) {
   test::temp_dir root;
   daemon_run d(root.path, free_port());
