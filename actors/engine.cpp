@@ -10,9 +10,11 @@
 #include "actors/session.hpp"
 #include "protocol/atomic_file.hpp"
 #include "protocol/engine/data_removal.hpp"
+#include "protocol/engine/path_rename.hpp"
 #include "protocol/engine/queue_policy.hpp"
 #include "protocol/engine/seeding_goals.hpp"
 #include "protocol/engine/torrent_progress.hpp"
+#include "protocol/engine/transfer_limits.hpp"
 #include "protocol/resume_data.hpp"
 
 namespace actorrent {
@@ -95,6 +97,7 @@ void on_figures(self_ptr self, int id, const caf::actor& session, const std::str
   }
   const auto progress = progress_of(*e.meta, e.have, e.rec.wanted);
   e.complete = progress.wanted_left == 0;
+  e.have_bytes = progress.have_bytes;
   if (e.complete && !checking && e.seeding_since < e.run_since) e.seeding_since = clock::now();
   if (!checking) {
     if (progress.wanted_left == 0)
@@ -133,7 +136,7 @@ void check_seeding_goals(self_ptr self) {
   for (auto& [id, e] : st.torrents) {
     if (!e.session || !e.complete || e.rec.paused || e.seeding_since < e.run_since) continue;
     const auto goals = goals_of(e.rec, st.settings);
-    const double ratio = share_ratio(e.rec.uploaded_ever, e.rec.downloaded_ever, progress_of(*e.meta, e.have, e.rec.wanted).have_bytes);
+    const double ratio = share_ratio(e.rec.uploaded_ever, e.rec.downloaded_ever, e.have_bytes);
     if (ratio_goal_reached(goals, ratio))
       spdlog::info("{}: seeding goal reached: ratio {:.2f} of {:.2f}", e.rec.name, std::max(0.0, ratio), *goals.ratio);
     else if (idle_goal_reached(goals, std::max(e.active_at, e.seeding_since), now))
@@ -183,6 +186,19 @@ void relocate(torrent_entry& e) {
   e.rec.download_dir = to;
 }
 
+// A torrent-rename-path asked for while the torrent ran: its files are closed now.
+void finish_rename(torrent_entry& e) {
+  auto plans = std::move(e.pending_renames);
+  e.pending_renames.clear();
+  if (!e.meta) return;
+  for (const auto& plan : plans)
+    if (const auto error = apply_rename(e, plan); !error.empty()) {
+      e.error = error; // the later ones were planned on top of this one
+      spdlog::error("{}: {}", e.rec.name, error);
+      return;
+    }
+}
+
 void on_session_down(self_ptr self, int id, const caf::error& reason, bool was_fetcher) {
   auto& st = self->state;
   auto it = st.torrents.find(id);
@@ -202,6 +218,7 @@ void on_session_down(self_ptr self, int id, const caf::error& reason, bool was_f
   }
   const after_stop then = e.after;
   e.after = after_stop::nothing;
+  if (then != after_stop::remove) finish_rename(e);
   switch (then) {
   case after_stop::remove: return forget_torrent(self, id, e.delete_data);
   case after_stop::relocate: relocate(e); break;
@@ -249,6 +266,10 @@ void load_torrents(engine_state& st) {
       if (loaded.metainfo) {
         e.meta = parse_metainfo(*loaded.metainfo);
         if (e.meta->info_hash != e.rec.info_hash) throw std::runtime_error("its .torrent has another info-hash");
+        if (!e.rec.paths.empty() && !lay_paths_over(*e.meta, e.rec.paths)) {
+          problems.push_back(hex + ": its renamed paths are unusable; the torrent's own are used");
+          e.rec.paths.clear();
+        }
         e.have = have_from_resume(st, e);
         refresh_complete(e);
       }
@@ -274,6 +295,7 @@ caf::behavior engine_behavior(self_ptr self, std::shared_ptr<engine_state> initi
   st.torrents = std::move(initial->torrents);
   st.id_of_hash = std::move(initial->id_of_hash);
   ++st.settings.session_count;
+  apply_engine_limits(st);
   save_settings(self);
   self->set_down_handler([=](caf::down_msg& dm) {
     auto& s = self->state;
@@ -376,24 +398,60 @@ context_ptr context_for(const engine_state& st, const torrent_entry& e) {
   o.rpc = false;
   o.seed_after_download = true;
   o.recheck = e.recheck;
-  const auto& s = st.settings;
-  const bool honors = e.rec.honors_session_limits;
-  // A torrent's own limit, else the session's (shared figures, applied per torrent for now).
-  o.max_download_rate = e.rec.download_limited ? e.rec.download_limit * 1024
-                        : honors && s.speed_limit_down_enabled ? s.speed_limit_down * 1024
-                                                               : st.cfg.defaults.max_download_rate;
-  o.max_upload_rate = e.rec.upload_limited ? e.rec.upload_limit * 1024
-                      : honors && s.speed_limit_up_enabled ? s.speed_limit_up * 1024
-                                                           : st.cfg.defaults.max_upload_rate;
-  // A limit of 0 KiB/s means "nothing": the smallest rate the buckets keep.
-  if (e.rec.download_limited && o.max_download_rate == 0) o.max_download_rate = 1;
-  if (e.rec.upload_limited && o.max_upload_rate == 0) o.max_upload_rate = 1;
-  o.max_peers = static_cast<std::size_t>(std::max(1, std::min(e.rec.peer_limit, s.peer_limit_global)));
+  // The rates and peer counts are the live limits below, not these options.
+  const auto own = torrent_limits_of(e.rec);
+  o.max_download_rate = own.download;
+  o.max_upload_rate = own.upload;
+  o.max_peers = own.peers;
   o.seed_ratio = 0; // the engine applies the seeding goals (check_seeding_goals)
   if (e.magnet)
     for (const auto& p : e.magnet->peers) o.initial_peers.push_back(p);
   o.files = {e.rec.wanted, e.rec.priorities};
-  return make_context(*e.meta, st.cfg.self_id, std::move(o), st.cfg.pools);
+  auto ctx = make_context(*e.meta, st.cfg.self_id, std::move(o), st.cfg.pools);
+  ctx->torrent.tracker_tiers = trackers_of(e);
+  ctx->download_rate = e.download_rate;
+  ctx->upload_rate = e.upload_rate;
+  ctx->slots = e.slots;
+  return ctx;
+}
+
+tracker_list trackers_of(const torrent_entry& e) {
+  if (e.rec.trackers) return *e.rec.trackers;
+  if (e.meta) return e.meta->tracker_tiers;
+  tracker_list tiers;
+  if (e.magnet)
+    for (const auto& url : e.magnet->trackers) tiers.push_back({url});
+  return tiers;
+}
+
+std::string apply_rename(torrent_entry& e, const path_rename& plan) {
+  if (auto error = rename_on_disk(e.rec.download_dir, plan); !error.empty()) return error;
+  for (std::size_t i = 0; i < e.meta->files.size() && i < plan.paths.size(); ++i) e.meta->files[i].path = plan.paths[i];
+  if (!e.meta->files.empty()) e.meta->name = e.meta->files.front().path.front();
+  e.rec.name = e.meta->name;
+  e.rec.paths = joined_paths(plan.paths);
+  return {};
+}
+
+void apply_engine_limits(engine_state& st) {
+  const auto l = engine_limits_of(st.settings, st.cfg.defaults.max_download_rate, st.cfg.defaults.max_upload_rate);
+  st.download_rate->set_rate(l.download);
+  st.upload_rate->set_rate(l.upload);
+  st.peer_budget->set_limit(l.peers);
+}
+
+void refresh_limits(engine_state& st, torrent_entry& e) {
+  const auto l = torrent_limits_of(e.rec);
+  if (!e.download_rate) {
+    e.download_rate = std::make_shared<rate_chain>(std::make_shared<shared_rate>(l.download), st.download_rate);
+    e.upload_rate = std::make_shared<rate_chain>(std::make_shared<shared_rate>(l.upload), st.upload_rate);
+    e.slots = std::make_shared<peer_slots>(std::make_shared<connection_budget>(l.peers), st.peer_budget);
+  }
+  e.download_rate->own().set_rate(l.download);
+  e.upload_rate->own().set_rate(l.upload);
+  e.download_rate->honour_engine(e.rec.honors_session_limits);
+  e.upload_rate->honour_engine(e.rec.honors_session_limits);
+  e.slots->own().set_limit(l.peers);
 }
 
 void start_torrent(self_ptr self, int id) {
@@ -419,6 +477,7 @@ void start_torrent(self_ptr self, int id) {
     st.owner_of[e.fetcher.address()] = id;
     return;
   }
+  refresh_limits(st, e);
   e.session = spawn_session(sys, context_for(st, e), st.cfg.dht, st.cfg.listener);
   e.recheck = false;
   self->monitor(e.session);
@@ -470,7 +529,14 @@ void forget_torrent(self_ptr self, int id, bool delete_data) {
 }
 
 void refresh_complete(torrent_entry& e) {
-  e.complete = e.meta && progress_of(*e.meta, e.have, e.rec.wanted).wanted_left == 0;
+  if (!e.meta) {
+    e.complete = false;
+    e.have_bytes = 0;
+    return;
+  }
+  const auto progress = progress_of(*e.meta, e.have, e.rec.wanted);
+  e.complete = progress.wanted_left == 0;
+  e.have_bytes = progress.have_bytes;
 }
 
 namespace {
@@ -544,7 +610,7 @@ rpc::torrent_view view_of(const engine_state& st, const torrent_entry& e) {
       v.files.push_back(std::move(fv));
     }
     int tier = 0;
-    for (const auto& urls : m.tracker_tiers) {
+    for (const auto& urls : trackers_of(e)) {
       for (const auto& url : urls)
         v.trackers.push_back({url, tier, {}, number(f, "seeders"), number(f, "leechers")});
       ++tier;
@@ -581,8 +647,8 @@ rpc::torrent_view view_of(const engine_state& st, const torrent_entry& e) {
   v.start_date = e.start_date;
   if (e.rec.magnet.empty()) {
     std::string link = "magnet:?xt=urn:btih:" + v.hash_hex;
-    if (e.meta)
-      for (const auto& url : e.meta->trackers()) link += "&tr=" + url;
+    for (const auto& tier : trackers_of(e))
+      for (const auto& url : tier) link += "&tr=" + url;
     v.record.magnet = link;
   }
   return v;

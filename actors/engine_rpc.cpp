@@ -12,6 +12,7 @@
 
 #include "actors/engine_state.hpp"
 #include "protocol/base64.hpp"
+#include "protocol/engine/queue_order.hpp"
 #include "protocol/resume_data.hpp"
 #include "protocol/rpc/methods.hpp"
 
@@ -237,37 +238,15 @@ void store_queue_order(self_ptr self, const std::vector<int>& order) {
   }
 }
 
-// After torrent-set of queuePosition: the moved torrents take the positions
-// asked for, the others close up around them, as Transmission keeps them.
-void renumber_queue(self_ptr self, const std::vector<int>& moved) {
-  auto& st = self->state;
-  auto is_moved = [&](int id) { return std::find(moved.begin(), moved.end(), id) != moved.end(); };
-  std::vector<int> rest, order;
-  for (const auto& [id, e] : st.torrents)
-    if (!is_moved(id)) rest.push_back(id);
-  std::stable_sort(rest.begin(), rest.end(),
-                   [&](int a, int b) { return st.torrents.at(a).rec.queue_position < st.torrents.at(b).rec.queue_position; });
-  std::vector<int> placed(moved.begin(), moved.end());
-  std::stable_sort(placed.begin(), placed.end(),
-                   [&](int a, int b) { return st.torrents.at(a).rec.queue_position < st.torrents.at(b).rec.queue_position; });
-  std::size_t r = 0, p = 0;
-  while (r < rest.size() || p < placed.size()) {
-    const bool take_moved = p < placed.size() &&
-                            (r == rest.size() || st.torrents.at(placed[p]).rec.queue_position <= static_cast<int>(order.size()));
-    order.push_back(take_moved ? placed[p++] : rest[r++]);
-  }
-  store_queue_order(self, order);
+std::vector<queue_slot> queue_slots(const engine_state& st) {
+  std::vector<queue_slot> slots;
+  for (const auto& [id, e] : st.torrents) slots.push_back({id, e.rec.queue_position});
+  return slots;
 }
-
-// Settings that a running session was started with: a change restarts it.
-constexpr const char* session_keys[] = {"downloadLimit", "downloadLimited", "uploadLimit", "uploadLimited",
-                                        "honorsSessionLimits", "peer-limit"};
 
 json torrent_set(self_ptr self, const json& args) {
   auto& st = self->state;
   const auto ids = selected(st, args, false);
-  for (const char* key : {"trackerAdd", "trackerRemove", "trackerReplace", "trackerList"})
-    if (args.contains(key)) throw bad_argument("editing trackers is not supported yet");
   // Check everything on copies first: a bad argument changes nothing.
   struct change {
     int id;
@@ -297,20 +276,60 @@ json torrent_set(self_ptr self, const json& args) {
     if (args.contains("labels")) r.labels = get_labels(args);
     if (const auto loc = get_string(args, "location")) r.download_dir = absolute_dir(*loc, "location");
     const bool files_changed = apply_file_choices(r, args, e.meta ? e.meta->files.size() : 0);
+    if (edits_trackers(args)) {
+      try {
+        r.trackers = edit_trackers(trackers_of(e), args);
+      } catch (const std::invalid_argument& ex) {
+        throw bad_argument(ex.what());
+      }
+    }
     changed.push_back({id, std::move(r), files_changed});
   }
-  const bool limits_changed = std::any_of(std::begin(session_keys), std::end(session_keys), [&](const char* k) { return args.contains(k); });
-  // The session reads both at its start (the file choice shapes its storage and picker).
+  // Limits change in place; the file choice shapes a session's storage and
+  // picker, read at its start: a change restarts it.
   const bool moved = args.contains("queuePosition");
   for (auto& c : changed) {
     auto& e = st.torrents.at(c.id);
     e.rec = std::move(c.record);
     if (c.files_changed) refresh_complete(e);
     save_record(self, e);
-    if ((limits_changed || c.files_changed) && e.session) stop_torrent(self, c.id, after_stop::restart);
+    refresh_limits(st, e);
+    // The running tracker client takes the new list at once (no restart).
+    if (edits_trackers(args) && e.session) self->send(e.session, msg::trackers_atom::value, trackers_of(e));
+    if (c.files_changed && e.session) stop_torrent(self, c.id, after_stop::restart);
   }
-  if (moved) renumber_queue(self, ids);
+  if (moved) store_queue_order(self, place_moved(queue_slots(st), ids));
   return json::object();
+}
+
+json rename_path(self_ptr self, const json& args) {
+  auto& st = self->state;
+  const auto ids = selected(st, args, false);
+  if (ids.size() != 1) throw bad_argument("torrent-rename-path takes exactly one torrent");
+  const auto path = get_string(args, "path");
+  const auto name = get_string(args, "name");
+  if (!path || !name) throw bad_argument("torrent-rename-path needs a path and a name");
+  auto& e = st.torrents.at(ids.front());
+  if (!e.meta) throw bad_argument("the torrent's metadata has not arrived yet");
+  std::vector<std::vector<std::string>> paths;
+  for (const auto& f : e.meta->files) paths.push_back(f.path);
+  // Renames waiting for the torrent to stop: the next one goes on top of them.
+  if (!e.pending_renames.empty()) paths = e.pending_renames.back().paths;
+  path_rename plan;
+  try {
+    plan = plan_rename(paths, *path, *name);
+  } catch (const std::invalid_argument& ex) {
+    throw bad_argument(ex.what());
+  }
+  if (e.session) {
+    // Its files are open: the rename happens once the session is down, then it starts again.
+    e.pending_renames.push_back(std::move(plan));
+    stop_torrent(self, ids.front(), after_stop::restart);
+  } else {
+    if (const auto error = apply_rename(e, plan); !error.empty()) throw bad_argument(error);
+    save_record(self, e);
+  }
+  return {{"path", *path}, {"name", *name}, {"id", ids.front()}};
 }
 
 json set_location(self_ptr self, const json& args) {
@@ -328,26 +347,13 @@ json set_location(self_ptr self, const json& args) {
   return json::object();
 }
 
-json queue_move(self_ptr self, const std::string& method, const json& args) {
-  auto& st = self->state;
-  std::vector<int> order;
-  for (const auto& [id, e] : st.torrents) order.push_back(id);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](int a, int b) { return st.torrents.at(a).rec.queue_position < st.torrents.at(b).rec.queue_position; });
-  const auto ids = selected(st, args, false);
-  auto chosen = [&](int id) { return std::find(ids.begin(), ids.end(), id) != ids.end(); };
-  if (method == "queue-move-top") {
-    std::stable_partition(order.begin(), order.end(), chosen);
-  } else if (method == "queue-move-bottom") {
-    std::stable_partition(order.begin(), order.end(), [&](int id) { return !chosen(id); });
-  } else if (method == "queue-move-up") {
-    for (std::size_t i = 1; i < order.size(); ++i)
-      if (chosen(order[i]) && !chosen(order[i - 1])) std::swap(order[i], order[i - 1]);
-  } else {
-    for (std::size_t i = order.size(); i-- > 1;)
-      if (chosen(order[i - 1]) && !chosen(order[i])) std::swap(order[i], order[i - 1]);
-  }
-  store_queue_order(self, order);
+json move_queue(self_ptr self, const std::string& method, const json& args) {
+  const auto ids = selected(self->state, args, false);
+  const auto how = method == "queue-move-top"      ? queue_move::top
+                   : method == "queue-move-bottom" ? queue_move::bottom
+                   : method == "queue-move-up"     ? queue_move::up
+                                                   : queue_move::down;
+  store_queue_order(self, move_in_queue(queue_order(queue_slots(self->state)), ids, how));
   return json::object();
 }
 
@@ -385,6 +391,9 @@ json session_get(self_ptr self, const json& args) {
   all["speed-limit-down-enabled"] = s.speed_limit_down_enabled;
   all["speed-limit-up"] = s.speed_limit_up;
   all["speed-limit-up-enabled"] = s.speed_limit_up_enabled;
+  all["alt-speed-enabled"] = s.alt_speed_enabled;
+  all["alt-speed-down"] = s.alt_speed_down;
+  all["alt-speed-up"] = s.alt_speed_up;
   all["peer-limit-per-torrent"] = s.peer_limit_per_torrent;
   all["seedRatioLimit"] = s.seed_ratio_limit;
   all["seedRatioLimited"] = s.seed_ratio_limited;
@@ -510,14 +519,15 @@ json answer(self_ptr self, const std::string& method, const json& args) {
     }
     if (method == "torrent-set") return rpc::reply(c, "success", torrent_set(self, args));
     if (method == "torrent-set-location") return rpc::reply(c, "success", set_location(self, args));
-    if (method == "torrent-rename-path") return rpc::reply(c, "renaming files is not supported yet");
+    if (method == "torrent-rename-path") return rpc::reply(c, "success", rename_path(self, args));
     if (method.rfind("queue-move-", 0) == 0 &&
         (method == "queue-move-top" || method == "queue-move-up" || method == "queue-move-down" || method == "queue-move-bottom"))
-      return rpc::reply(c, "success", queue_move(self, method, args));
+      return rpc::reply(c, "success", move_queue(self, method, args));
     if (method == "session-get") return rpc::reply(c, "success", session_get(self, args));
     if (method == "session-set") {
       const std::string error = apply_session_set(st.settings, args);
       if (!error.empty()) return rpc::reply(c, error);
+      apply_engine_limits(st); // in place: running torrents feel it within a refill period
       save_settings(self);
       return rpc::reply(c, "success");
     }

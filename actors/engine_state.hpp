@@ -15,8 +15,12 @@
 #include "actors/engine.hpp"
 #include "messages/atoms.hpp"
 #include "protocol/bitfield.hpp"
+#include "protocol/connection_budget.hpp"
+#include "protocol/rate_limit.hpp"
 #include "protocol/engine/session_settings.hpp"
+#include "protocol/engine/path_rename.hpp"
 #include "protocol/engine/torrent_record.hpp"
+#include "protocol/engine/tracker_edit.hpp"
 #include "protocol/magnet.hpp"
 #include "protocol/rpc/torrent_fields.hpp"
 
@@ -50,9 +54,14 @@ struct torrent_entry {
   bool finished = false;              // stopped by a seeding goal
   bool forced = false;                // torrent-start-now: bypasses the queue (until stopped)
   bool complete = false;              // every wanted piece verified
+  std::int64_t have_bytes = 0;        // verified bytes, kept with `complete`
   clock::time_point run_since{};      // when its actors last started
   clock::time_point seeding_since{};  // when it was first seen complete in this run
   bool dirty = false;                 // counters changed since the record was saved
+  std::vector<path_rename> pending_renames; // in order, once its session is down
+  // Its live limits, kept across restarts; created by refresh_limits.
+  rate_chain_ptr download_rate, upload_rate;
+  peer_slots_ptr slots;
 };
 
 struct engine_state {
@@ -66,6 +75,10 @@ struct engine_state {
   clock::time_point started = clock::now();
   std::int64_t run_uploaded = 0, run_downloaded = 0, run_files_added = 0;
   std::uint64_t ticks = 0;
+  // What torrents that honour session limits share (session-set changes them in place).
+  shared_rate_ptr download_rate = std::make_shared<shared_rate>();
+  shared_rate_ptr upload_rate = std::make_shared<shared_rate>();
+  connection_budget_ptr peer_budget = std::make_shared<connection_budget>(200);
   bool stopping = false;
   std::vector<caf::response_promise> on_stopped;
   static inline const char* name = "engine";
@@ -77,6 +90,13 @@ using self_ptr = caf::stateful_actor<engine_state>*;
 void start_torrent(self_ptr self, int id);
 void stop_torrent(self_ptr self, int id, after_stop then); // then: what to do once it is down
 void save_record(self_ptr self, torrent_entry& e);
+// Renames on disk and in the torrent's metainfo and record; the error in one line.
+std::string apply_rename(torrent_entry& e, const path_rename& plan);
+// Its trackers: as edited over RPC, else the metainfo's (or the magnet's).
+tracker_list trackers_of(const torrent_entry& e);
+// The live limits from the settings and a torrent's record (created the first time).
+void apply_engine_limits(engine_state& st);
+void refresh_limits(engine_state& st, torrent_entry& e);
 void save_settings(self_ptr self);
 void forget_torrent(self_ptr self, int id, bool delete_data); // the session is down: gone for good
 void refresh_complete(torrent_entry& e);

@@ -31,7 +31,7 @@ struct listener_registration {
   disk_actor disk;
   caf::actor session;
   bitfield have;
-  upload_gate_actor upload_gate; // null: no upload limit
+  upload_gate_actor upload_gate; // asked while the upload is limited
 };
 
 // Listens on `port` (0: any free port; the port used is written back), or on

@@ -510,11 +510,13 @@ void read_and_send(broker_ptr self, std::vector<block_ref> blocks) {
 
 // Serves queued requests through the disk writer, several blocks per read,
 // while what it has not read yet (and what we are reading for it) stays under
-// the send watermark. With an upload limit each block is first cleared by the
-// upload gate, one at a time (its burst may be a single block).
+// the send watermark. While the upload is limited (the limit may change at
+// any time) each block is first cleared by the upload gate, one at a time
+// (its burst may be a single block).
 void pump_uploads(broker_ptr self) {
   auto& st = self->state;
-  const std::size_t batch_max = st.setup.upload_gate ? 1 : blocks_per_read;
+  const bool gated = st.setup.upload_gate && !st.setup.ctx->upload_rate->unlimited();
+  const std::size_t batch_max = gated ? 1 : blocks_per_read;
   while (!st.closing && st.reads_in_flight < blocks_in_flight_max && !st.upload_queue.empty()) {
     std::vector<block_ref> batch;
     std::int64_t pending = unsent(st) + static_cast<std::int64_t>(st.reads_in_flight * block_size);
@@ -531,7 +533,7 @@ void pump_uploads(broker_ptr self) {
       pending += b.length;
     }
     if (batch.empty()) return;
-    if (!st.setup.upload_gate) {
+    if (!gated) {
       read_and_send(self, std::move(batch));
       continue;
     }

@@ -34,7 +34,7 @@ struct peer_setup {
   disk_actor disk;
   caf::actor_addr session; // weak: rate reports; never keeps the session alive
   bitfield our_have;
-  upload_gate_actor upload_gate; // null: no upload limit
+  upload_gate_actor upload_gate; // asked while the upload is limited
   std::string received; // bytes the listener read to route the connection (the handshake's start)
 };
 

@@ -9,7 +9,7 @@
 #include "actors/fault_injection.hpp"
 #include "actors/load_meter.hpp"
 #include "actors/failure_reason.hpp"
-#include "protocol/token_bucket.hpp"
+#include "protocol/rate_limit.hpp"
 
 namespace actorrent {
 
@@ -26,7 +26,6 @@ struct scheduler_state {
   download_stats stats;
   std::int64_t disk_backlog = 0;                // bytes sent to the disk writer, not yet processed
   std::vector<peer_key> waiting_for_disk;      // peers refused while the disk was behind
-  std::unique_ptr<token_bucket> rate_limit;    // --max-download-rate
   std::vector<peer_key> waiting_for_tokens;    // peers refused by the rate limit
   bool refill_timer_armed = false;
   fault_injector faults;
@@ -87,10 +86,6 @@ scheduler_actor::behavior_type scheduler_behavior(self_ptr self, context_ptr ctx
   for (std::uint32_t p = 0; p < have.size(); ++p)
     if (have.test(p)) count_verified(st, p);
   st.picker->set_have(have);
-  // A quarter second of burst keeps the limit smooth without starving fast peers.
-  st.rate_limit = std::make_unique<token_bucket>(ctx->options.max_download_rate,
-                                                 std::max<std::int64_t>(ctx->options.max_download_rate / 4, block_size),
-                                                 token_bucket::clock::now());
   st.faults = fault_injector(ctx->options.faults, fault_stream::scheduler);
   self->set_exception_handler([](std::exception_ptr& e) { return failure_reason(e); });
   self->set_down_handler([=](caf::down_msg& dm) {
@@ -128,25 +123,24 @@ scheduler_actor::behavior_type scheduler_behavior(self_ptr self, context_ptr ctx
           return std::vector<block_ref>{};
         }
         const auto now = piece_picker::clock::now();
-        if (!s.rate_limit->unlimited()) {
-          // Hand out only what the rate allows; refused peers are woken by the refill timer.
-          const auto allowed = s.rate_limit->available(now) / block_size;
-          if (allowed <= 0) {
-            s.waiting_for_tokens.push_back(key);
-            if (!s.refill_timer_armed) {
-              s.refill_timer_armed = true;
-              self->delayed_send(self, std::chrono::milliseconds(50), msg::want_atom::value);
-            }
-            return std::vector<block_ref>{};
+        auto& limit = *s.ctx->download_rate; // the torrent's and the engine's, changed live
+        if (limit.unlimited()) return s.picker->pick(key, count, now);
+        // Hand out only what the limits allow, whole blocks; refused peers are woken by the refill timer.
+        const std::int64_t granted = limit.take_up_to(static_cast<std::int64_t>(count) * block_size, now);
+        count = static_cast<std::uint32_t>(granted / block_size);
+        if (count == 0) {
+          limit.give_back(granted);
+          s.waiting_for_tokens.push_back(key);
+          if (!s.refill_timer_armed) {
+            s.refill_timer_armed = true;
+            self->delayed_send(self, std::chrono::milliseconds(50), msg::want_atom::value);
           }
-          count = static_cast<std::uint32_t>(std::min<std::int64_t>(count, allowed));
+          return std::vector<block_ref>{};
         }
         auto blocks = s.picker->pick(key, count, now);
-        if (!s.rate_limit->unlimited()) {
-          std::int64_t bytes = 0;
-          for (const auto& b : blocks) bytes += b.length;
-          s.rate_limit->take(bytes, now);
-        }
+        std::int64_t bytes = 0;
+        for (const auto& b : blocks) bytes += b.length;
+        limit.give_back(granted - bytes);
         return blocks;
       },
       [=](msg::want_atom) { // rate-limit refill timer: wake the peers we turned away

@@ -8,6 +8,7 @@
 #include <map>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <caf/all.hpp>
 
@@ -59,7 +60,7 @@ struct session_state {
   resume_actor resume_keeper;
   tracker_actor tracker;
   progress_actor progress;
-  upload_gate_actor upload_gate; // only with --max-upload-rate
+  upload_gate_actor upload_gate;
   caf::actor listener;
   caf::actor rpc; // null: no --rpc-bind
   caf::actor dht; // null: none, or a private torrent
@@ -68,6 +69,16 @@ struct session_state {
   std::unordered_map<peer_key, peer_rates> rates;           // latest report of each peer
   std::unordered_map<peer_key, clock::time_point> joined_at;
   std::unordered_map<peer_key, clock::time_point> useful_at; // last seen interested, either way
+  std::unordered_set<peer_key> with_slot; // peers holding a slot of ctx->slots (a replaced one gave its own away)
+  // Slots are shared with other torrents: a session that ends before its
+  // peers' down messages arrive still gives back every slot it holds.
+  session_state() = default;
+  session_state(const session_state&) = delete;
+  session_state& operator=(const session_state&) = delete;
+  ~session_state() {
+    if (ctx)
+      for (std::size_t i = 0; i < with_slot.size(); ++i) ctx->slots->release();
+  }
   bool listener_accepting = true;
   std::vector<peer_key> unchoked;
   std::int64_t uploaded_now = 0;
@@ -201,6 +212,7 @@ void forget_peer(self_ptr self, const caf::actor_addr& who, const caf::error& re
   const peer_address address = p->address;
   self->send(st.scheduler, msg::leave_atom::value, key);
   st.peers.erase(key);
+  if (st.with_slot.erase(key)) st.ctx->slots->release();
   if (auto r = st.rates.find(key); r != st.rates.end()) {
     st.departed_peers.messages += r->second.messages;
     st.departed_peers.mailbox_high_water = std::max(st.departed_peers.mailbox_high_water, r->second.mailbox_high_water);
@@ -237,12 +249,24 @@ void forget_peer(self_ptr self, const caf::actor_addr& who, const caf::error& re
 void start_peer(self_ptr self, const std::string& id, int fd) {
   auto& st = self->state;
   const peer_key key = st.next_key++;
-  if (st.stopping || !st.known.dial_succeeded(id, key)) {
+  if (st.stopping) {
     ::close(fd);
     return;
   }
+  // Other torrents may have filled the engine's slots while we dialled.
+  if (!st.ctx->slots->try_take()) {
+    st.known.dial_abandoned(id);
+    ::close(fd);
+    return;
+  }
+  if (!st.known.dial_succeeded(id, key)) {
+    st.ctx->slots->release();
+    ::close(fd);
+    return;
+  }
+  st.with_slot.insert(key);
   const peer_book::entry& p = *st.known.find(id);
-  peer_setup setup{st.ctx, key, p.address, st.scheduler, st.disk, self->address(), st.have, st.upload_gate};
+  peer_setup setup{st.ctx, key, p.address, st.scheduler, st.disk, self->address(), st.have, st.upload_gate, {}};
   caf::actor peer = spawn_peer(self->home_system(), std::move(setup), fd);
   self->monitor(peer);
   st.peer_of[peer.address()] = id;
@@ -258,7 +282,9 @@ void connect_more(self_ptr self) {
   auto& st = self->state;
   if (st.stopping || !st.started) return;
   if (st.completed && !st.ctx->options.seed_after_download) return;
-  for (const peer_address& address : st.known.to_dial(st.ctx->options.max_peers, clock::now())) {
+  // Up to the torrent's limit, and no further than the engine's slots allow.
+  const std::size_t limit = std::min(st.ctx->slots->own().limit(), st.known.active() + st.ctx->slots->free());
+  for (const peer_address& address : st.known.to_dial(limit, clock::now())) {
     const std::string key = address.to_string();
     self->request(st.ctx->pools->dialer, connect_timeout + 5s, msg::connect_atom::value, address, dial_timeout_ms)
         .then([=](int fd) { start_peer(self, key, fd); },
@@ -315,7 +341,7 @@ std::vector<slot_holder> slot_holders(const session_state& st) {
 void update_listener(self_ptr self) {
   auto& st = self->state;
   if (!st.listener) return;
-  const bool accepting = !st.stopping && (st.peers.size() < st.ctx->options.max_peers ||
+  const bool accepting = !st.stopping && (st.ctx->slots->free() > 0 ||
                                           slot_for_newcomer(slot_holders(st), clock::now()).has_value());
   if (accepting == st.listener_accepting) return;
   st.listener_accepting = accepting;
@@ -330,19 +356,23 @@ void accept_incoming(self_ptr self, peer_key key, caf::actor peer, const peer_ad
   }
   // Incoming and outgoing connections share one limit; at the limit a
   // newcomer takes the slot of the connection useless longest, if any.
-  if (!st.stopping && st.peers.size() >= st.ctx->options.max_peers) {
-    if (auto victim = slot_for_newcomer(slot_holders(st), clock::now())) {
+  if (st.stopping) {
+    self->send_exit(peer, caf::exit_reason::user_shutdown);
+    return;
+  }
+  if (st.ctx->slots->try_take()) {
+    st.with_slot.insert(key);
+  } else {
+    // At a limit, a newcomer takes the slot of the connection useless longest.
+    if (auto victim = slot_for_newcomer(slot_holders(st), clock::now()); victim && st.with_slot.erase(*victim)) {
       spdlog::debug("connection limit: dropping an idle peer for a newcomer");
       self->send_exit(st.peers[*victim], make_peer_error(peer_exit::timeout, "replaced by a newcomer: neither side was interested"));
       st.useful_at.erase(*victim); // not a candidate twice
+      st.with_slot.insert(key);
     } else {
       self->send_exit(peer, caf::exit_reason::user_shutdown);
       return update_listener(self);
     }
-  }
-  if (st.stopping) {
-    self->send_exit(peer, caf::exit_reason::user_shutdown);
-    return;
   }
   const std::string id = from.to_string();
   st.known.add_incoming(from, key);
@@ -476,7 +506,7 @@ void start_download(self_ptr self) {
   st.resume_keeper = spawn_resume_keeper(sys, st.ctx, st.resume);
   st.scheduler = spawn_scheduler(sys, st.ctx, st.have, me);
   st.disk = spawn_disk_writer(sys, st.ctx, st.have, st.scheduler, me, st.resume_keeper);
-  if (st.ctx->options.max_upload_rate > 0) st.upload_gate = spawn_upload_gate(sys, st.ctx->options.max_upload_rate);
+  st.upload_gate = spawn_upload_gate(sys, st.ctx->upload_rate); // idle while the upload is unlimited
   // Incoming connections for this torrent are routed to us from now on.
   if (st.listener)
     self->send(st.listener, msg::join_atom::value, info_hash_key(st),
@@ -672,9 +702,10 @@ caf::typed_response_promise<std::string> answer_rpc(self_ptr self, const std::st
     facts.peer_port = o.listen_port;
     facts.dht_enabled = o.dht_port != 0;
     facts.pex_enabled = !self->state.ctx->torrent.is_private;
-    facts.download_limit = o.max_download_rate;
-    facts.upload_limit = o.max_upload_rate;
-    facts.peer_limit = o.max_peers;
+    const auto& ctx = *self->state.ctx;
+    facts.download_limit = ctx.download_rate->own().rate();
+    facts.upload_limit = ctx.upload_rate->own().rate();
+    facts.peer_limit = ctx.slots->own().limit();
     facts.seed_ratio = o.seed_ratio;
     rp.deliver(rpc::reply(c, "success", rpc::session_get(facts, c.arguments)).dump());
   } else if (method == "session-stats" || method == "actorrent-engine-stats") {
@@ -868,6 +899,9 @@ caf::behavior session_behavior(self_ptr self, context_ptr ctx, caf::actor dht, c
       [=](msg::fatal_atom, const std::string& what) { self->state.load.on_message(self); stop(self, 1, what); },
       [=](msg::complete_atom) { self->state.load.on_message(self); stop(self, 0, "download complete"); },
       [=](msg::rpc_atom, const std::string& method, const std::string& arguments) { return answer_rpc(self, method, arguments); },
+      [=](msg::trackers_atom, const std::vector<std::vector<std::string>>& tiers) {
+        if (self->state.tracker) self->send(self->state.tracker, msg::trackers_atom::value, tiers);
+      },
       [=](msg::reannounce_atom) {
         if (self->state.tracker) self->send(self->state.tracker, msg::reannounce_atom::value);
         ask_dht(self);

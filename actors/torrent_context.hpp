@@ -1,6 +1,7 @@
 #pragma once
-// Read-only facts about one download, shared by its actors (spawned with a
-// shared_ptr to this, never mutated after start).
+// Facts about one download, shared by its actors (spawned with a shared_ptr
+// to this, never mutated after start) and its live limits, which the engine
+// changes in place while the torrent runs.
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -8,11 +9,13 @@
 #include <string>
 #include <vector>
 
+#include "protocol/connection_budget.hpp"
 #include "protocol/fault_plan.hpp"
 #include "protocol/file_selection.hpp"
 #include "protocol/metainfo.hpp"
 #include "protocol/peer_id.hpp"
 #include "protocol/piece_picker.hpp"
+#include "protocol/rate_limit.hpp"
 #include "protocol/resume_data.hpp"
 #include "protocol/storage.hpp"
 #include "protocol/tracker_codec.hpp"
@@ -42,9 +45,10 @@ struct engine_options {
   // Blocks received but not yet written: past this, no new requests go out.
   // Bounds memory when the disk is slower than the network.
   std::int64_t max_disk_backlog = 16 << 20;
-  // Download rate limit in bytes/s (0: none), applied to requests handed out.
+  // Download rate limit in bytes/s (0: none), applied to requests handed out,
+  // and upload rate limit over all peers (the upload gate): the starting
+  // rates of the context's live limits.
   std::int64_t max_download_rate = 0;
-  // Upload rate limit in bytes/s (0: none), over all peers (the upload gate).
   std::int64_t max_upload_rate = 0;
   // Trackers over HTTPS: an extra CA bundle, or no verification at all (tests).
   std::string ca_file;
@@ -81,7 +85,19 @@ struct torrent_context {
   std::shared_ptr<const worker_pools> pools;
   // The pieces options.files asks for (set by make_context).
   piece_selection pieces;
+  // Live limits (thread-safe): the torrent's own and, under the daemon, the
+  // engine's shared ones; never null. limits_from_options sets them alone.
+  rate_chain_ptr download_rate = std::make_shared<rate_chain>(nullptr, nullptr); // requests handed out
+  rate_chain_ptr upload_rate = std::make_shared<rate_chain>(nullptr, nullptr);   // blocks sent
+  peer_slots_ptr slots = std::make_shared<peer_slots>(std::make_shared<connection_budget>(50), nullptr);
 };
+
+// Limits of this torrent alone, from its options (the one-shot CLI).
+inline void limits_from_options(torrent_context& ctx) {
+  ctx.download_rate = std::make_shared<rate_chain>(std::make_shared<shared_rate>(ctx.options.max_download_rate), nullptr);
+  ctx.upload_rate = std::make_shared<rate_chain>(std::make_shared<shared_rate>(ctx.options.max_upload_rate), nullptr);
+  ctx.slots = std::make_shared<peer_slots>(std::make_shared<connection_budget>(ctx.options.max_peers), nullptr);
+}
 
 using context_ptr = std::shared_ptr<const torrent_context>;
 
@@ -105,6 +121,7 @@ inline std::shared_ptr<torrent_context> make_context(metainfo m, const peer_id& 
   ctx->options = std::move(o);
   ctx->pools = std::move(pools);
   ctx->pieces = select_pieces(ctx->torrent, ctx->options.files);
+  limits_from_options(*ctx);
   return ctx;
 }
 

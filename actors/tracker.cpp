@@ -151,6 +151,7 @@ struct tracker_state {
   std::shared_ptr<announcer> a;
   bool started_sent = false;
   bool busy = false; // a job holds the announcer
+  std::optional<std::vector<std::vector<std::string>>> new_tiers; // edited while busy: taken between jobs
   std::deque<pending_announce> queue;
   static inline const char* name = "tracker";
 };
@@ -158,6 +159,16 @@ struct tracker_state {
 using self_ptr = tracker_actor::stateful_pointer<tracker_state>;
 
 void run_next(self_ptr self);
+
+// New tiers replace the old ones only between jobs (a job reads them on a pool
+// thread); then one announce tells the new trackers about us.
+void take_tiers(self_ptr self) {
+  auto& st = self->state;
+  std::random_device rd;
+  st.a->tiers = tracker_tiers(*st.new_tiers, std::mt19937_64(rd())());
+  st.new_tiers.reset();
+  if (st.started_sent) st.queue.push_back({announce_event::started, false, std::nullopt});
+}
 
 void finished(self_ptr self, const pending_announce& p, std::int64_t next_seconds) {
   auto& st = self->state;
@@ -167,6 +178,7 @@ void finished(self_ptr self, const pending_announce& p, std::int64_t next_second
     rp.deliver(msg::leave_atom::value);
   }
   st.busy = false;
+  if (st.new_tiers) take_tiers(self);
   run_next(self);
 }
 
@@ -218,6 +230,13 @@ tracker_actor::behavior_type tracker_behavior(self_ptr self, context_ptr ctx, ca
         const auto event = self->state.started_sent ? announce_event::none : announce_event::started;
         self->state.started_sent = true;
         enqueue(self, {event, true, std::nullopt});
+      },
+      [=](msg::trackers_atom, std::vector<std::vector<std::string>> tiers) {
+        auto& s = self->state;
+        s.new_tiers = std::move(tiers);
+        if (s.busy) return;
+        take_tiers(self);
+        run_next(self);
       },
       [=](msg::complete_atom) { enqueue(self, {announce_event::completed, false, std::nullopt}); },
       // Asked for by the user (torrent-reannounce): one extra announce; the regular timer stays as it is.

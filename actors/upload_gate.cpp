@@ -5,7 +5,7 @@
 #include <caf/all.hpp>
 
 #include "protocol/piece_geometry.hpp"
-#include "protocol/token_bucket.hpp"
+#include "protocol/rate_limit.hpp"
 
 namespace actorrent {
 
@@ -20,7 +20,7 @@ struct waiting_grant {
 };
 
 struct gate_state {
-  std::unique_ptr<token_bucket> bucket;
+  rate_chain_ptr limits;
   std::deque<waiting_grant> queue;
   bool timer_armed = false;
   static inline const char* name = "upload_gate";
@@ -32,9 +32,8 @@ using self_ptr = upload_gate_actor::stateful_pointer<gate_state>;
 // head is not overtaken by small ones (no starvation).
 void drain(self_ptr self) {
   auto& st = self->state;
-  const auto now = token_bucket::clock::now();
-  while (!st.queue.empty() && st.bucket->available(now) >= st.queue.front().bytes) {
-    st.bucket->take(st.queue.front().bytes, now);
+  const auto now = rate_chain::clock::now();
+  while (!st.queue.empty() && st.limits->take_all(st.queue.front().bytes, now)) {
     st.queue.front().promise.deliver(msg::grant_atom::value);
     st.queue.pop_front();
   }
@@ -44,10 +43,8 @@ void drain(self_ptr self) {
   }
 }
 
-upload_gate_actor::behavior_type gate_behavior(self_ptr self, std::int64_t rate) {
-  // A quarter second of burst: smooth, yet never smaller than one block.
-  self->state.bucket = std::make_unique<token_bucket>(rate, std::max<std::int64_t>(rate / 4, block_size),
-                                                      token_bucket::clock::now());
+upload_gate_actor::behavior_type gate_behavior(self_ptr self, rate_chain_ptr limits) {
+  self->state.limits = std::move(limits);
   return {
       [=](msg::grant_atom, std::uint32_t bytes) -> caf::result<msg::grant_atom> {
         auto& st = self->state;
@@ -65,8 +62,8 @@ upload_gate_actor::behavior_type gate_behavior(self_ptr self, std::int64_t rate)
 
 } // namespace
 
-upload_gate_actor spawn_upload_gate(caf::actor_system& sys, std::int64_t bytes_per_second) {
-  return sys.spawn(gate_behavior, bytes_per_second);
+upload_gate_actor spawn_upload_gate(caf::actor_system& sys, rate_chain_ptr limits) {
+  return sys.spawn(gate_behavior, std::move(limits));
 }
 
 } // namespace actorrent

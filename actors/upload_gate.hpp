@@ -2,12 +2,14 @@
 #include <caf/fwd.hpp>
 
 #include "messages/interfaces.hpp"
+#include "protocol/rate_limit.hpp"
 
 namespace actorrent {
 
-// Spawns the upload gate: every peer asks it before sending a block, and it
-// answers when a token bucket of `bytes_per_second` allows, in arrival order.
-// One gate for all peers makes --max-upload-rate a limit on the total.
-upload_gate_actor spawn_upload_gate(caf::actor_system& sys, std::int64_t bytes_per_second);
+// Spawns the upload gate: while the torrent's upload is limited every peer
+// asks it before sending a block, and it answers when the limits allow (its
+// own and the engine's, changed live), in arrival order. One gate for all
+// peers of a torrent makes its limit one on the total.
+upload_gate_actor spawn_upload_gate(caf::actor_system& sys, rate_chain_ptr limits);
 
 } // namespace actorrent

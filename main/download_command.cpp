@@ -143,6 +143,7 @@ int run_download(const download_options& options) {
   auto ctx = std::make_shared<torrent_context>();
   ctx->self_id = make_peer_id();
   ctx->options = options.engine;
+  limits_from_options(*ctx);
 
   // Block buffers come and go by the tens of megabytes a second: without this
   // glibc hands the heap top back to the kernel and faults it in again,

@@ -47,6 +47,7 @@ using status_atom = caf::atom_constant<caf::atom("status")>;
 using stop_atom = caf::atom_constant<caf::atom("stop")>;
 using rpc_atom = caf::atom_constant<caf::atom("rpc")>;
 using reannounce_atom = caf::atom_constant<caf::atom("reannounce")>;
+using trackers_atom = caf::atom_constant<caf::atom("trackers")>;
 using job_atom = caf::atom_constant<caf::atom("job")>;
 using idle_atom = caf::atom_constant<caf::atom("idle")>;
 using dialed_atom = caf::atom_constant<caf::atom("dialed")>;

@@ -51,6 +51,7 @@ using resume_actor = caf::typed_actor<
 using tracker_actor = caf::typed_actor<
     caf::reacts_to<msg::announce_atom>,                              // regular or first announce
     caf::reacts_to<msg::reannounce_atom>,                            // one more, now (the user asked)
+    caf::reacts_to<msg::trackers_atom, std::vector<std::vector<std::string>>>, // new tiers (torrent-set), then announce
     caf::reacts_to<msg::complete_atom>,                              // announce 'completed'
     caf::replies_to<msg::leave_atom>::with<msg::leave_atom>>;        // announce 'stopped'
 

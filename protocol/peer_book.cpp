@@ -101,6 +101,10 @@ void peer_book::dial_failed(const std::string& id, clock::time_point now) {
   p.next_attempt = now + std::min<clock::duration>(std::chrono::seconds(2 << std::min(p.failures, 6)), o_.max_backoff);
 }
 
+void peer_book::dial_abandoned(const std::string& id) {
+  if (auto it = peers_.find(id); it != peers_.end()) it->second.connecting = false;
+}
+
 bool peer_book::dial_succeeded(const std::string& id, peer_key key) {
   auto it = peers_.find(id);
   if (it == peers_.end()) return false;

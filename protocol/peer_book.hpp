@@ -91,6 +91,8 @@ public:
   // open or being opened; each comes back marked as connecting.
   std::vector<peer_address> to_dial(std::size_t max_active, clock::time_point now);
   void dial_failed(const std::string& id, clock::time_point now);
+  // A dial that connected when no slot was left: closed, no failure counted.
+  void dial_abandoned(const std::string& id);
   // False when the peer is no longer known: close the socket.
   bool dial_succeeded(const std::string& id, peer_key key);
   outcome ended(const std::string& id, peer_ending why, clock::time_point now);

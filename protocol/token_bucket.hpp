@@ -26,6 +26,28 @@ public:
     return granted;
   }
 
+  // A new rate and burst from now on: what was earned so far at the old rate
+  // stays (up to the new burst). Leaving "unlimited" starts empty.
+  void set_rate(std::int64_t rate_bytes_per_s, std::int64_t burst_bytes, clock::time_point now) {
+    if (unlimited()) {
+      tokens_ = 0;
+      last_ = now;
+    } else {
+      refill(now);
+    }
+    rate_ = rate_bytes_per_s;
+    burst_ = std::max<std::int64_t>(burst_bytes, 1);
+    tokens_ = std::min(tokens_, burst_);
+    last_ = std::max(last_, now);
+  }
+
+  // Returns tokens taken but not used (up to the burst).
+  void give_back(std::int64_t bytes) {
+    if (!unlimited() && bytes > 0) tokens_ = std::min(burst_, tokens_ + bytes);
+  }
+
+  std::int64_t rate() const { return rate_; }
+
   std::int64_t available(clock::time_point now) {
     if (unlimited()) return burst_;
     refill(now);

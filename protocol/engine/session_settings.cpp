@@ -39,6 +39,9 @@ void each_setting(J& j, session_settings& s) {
   read(j, "speed-limit-down-enabled", s.speed_limit_down_enabled);
   read(j, "speed-limit-up", s.speed_limit_up);
   read(j, "speed-limit-up-enabled", s.speed_limit_up_enabled);
+  read(j, "alt-speed-enabled", s.alt_speed_enabled);
+  read(j, "alt-speed-down", s.alt_speed_down);
+  read(j, "alt-speed-up", s.alt_speed_up);
   read(j, "peer-limit-global", s.peer_limit_global);
   read(j, "peer-limit-per-torrent", s.peer_limit_per_torrent);
   read(j, "seedRatioLimit", s.seed_ratio_limit);
@@ -62,6 +65,9 @@ std::string encode_settings(const session_settings& s) {
               {"speed-limit-down-enabled", s.speed_limit_down_enabled},
               {"speed-limit-up", s.speed_limit_up},
               {"speed-limit-up-enabled", s.speed_limit_up_enabled},
+              {"alt-speed-enabled", s.alt_speed_enabled},
+              {"alt-speed-down", s.alt_speed_down},
+              {"alt-speed-up", s.alt_speed_up},
               {"peer-limit-global", s.peer_limit_global},
               {"peer-limit-per-torrent", s.peer_limit_per_torrent},
               {"seedRatioLimit", s.seed_ratio_limit},

@@ -14,6 +14,10 @@ struct session_settings {
   bool speed_limit_down_enabled = false;
   std::int64_t speed_limit_up = 100;
   bool speed_limit_up_enabled = false;
+  // Turtle mode (transmission-remote -as/-AS): these speeds replace the limits above.
+  bool alt_speed_enabled = false;
+  std::int64_t alt_speed_down = 50;
+  std::int64_t alt_speed_up = 50;
   int peer_limit_global = 200;
   int peer_limit_per_torrent = 50;
   double seed_ratio_limit = 2.0;

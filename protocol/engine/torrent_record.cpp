@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "protocol/atomic_file.hpp"
+#include "protocol/engine/tracker_edit.hpp"
 #include "protocol/resume_data.hpp"
 #include "protocol/storage.hpp"
 
@@ -66,6 +67,8 @@ std::string encode_record(const torrent_record& r) {
             {"seed_idle_mode", r.seed_idle_mode},
             {"seed_idle_limit", r.seed_idle_limit},
             {"peer_limit", r.peer_limit},
+            {"paths", r.paths},
+            {"trackers", r.trackers ? json(*r.trackers) : json(nullptr)},
             {"uploaded_ever", r.uploaded_ever},
             {"downloaded_ever", r.downloaded_ever},
             {"corrupt_ever", r.corrupt_ever},
@@ -110,6 +113,15 @@ torrent_record decode_record(const std::string& text) {
   read_field(j, "seed_idle_mode", r.seed_idle_mode);
   read_field(j, "seed_idle_limit", r.seed_idle_limit);
   read_field(j, "peer_limit", r.peer_limit);
+  read_field(j, "paths", r.paths); // checked where they are laid over the metainfo
+  if (auto it = j.find("trackers"); it != j.end() && !it->is_null()) {
+    std::vector<std::vector<std::string>> tiers;
+    read_field(j, "trackers", tiers);
+    for (const auto& tier : tiers)
+      for (const auto& url : tier)
+        if (!is_tracker_url(url)) throw std::runtime_error("a tracker that is not a tracker URL");
+    r.trackers = std::move(tiers);
+  }
   read_field(j, "uploaded_ever", r.uploaded_ever);
   read_field(j, "downloaded_ever", r.downloaded_ever);
   read_field(j, "corrupt_ever", r.corrupt_ever);

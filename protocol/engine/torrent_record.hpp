@@ -32,7 +32,7 @@ struct torrent_record {
   std::vector<bool> wanted;    // per file; empty: all
   std::vector<int> priorities; // per file, -1 low, 0 normal, 1 high; empty: all normal
   int bandwidth_priority = 0;
-  std::int64_t download_limit = 0; // KiB/s, as Transmission keeps it
+  std::int64_t download_limit = 0; // kB/s (speed_unit), as Transmission keeps it
   bool download_limited = false;
   std::int64_t upload_limit = 0;
   bool upload_limited = false;
@@ -42,6 +42,10 @@ struct torrent_record {
   int seed_idle_mode = 0;
   int seed_idle_limit = 30; // minutes
   int peer_limit = 50;
+  // Every file's path after torrent-rename-path ('/'-joined); empty: the metainfo's.
+  std::vector<std::string> paths;
+  // Tracker tiers edited over RPC; none: the metainfo's (or the magnet's).
+  std::optional<std::vector<std::vector<std::string>>> trackers;
   std::int64_t uploaded_ever = 0;
   std::int64_t downloaded_ever = 0;
   std::int64_t corrupt_ever = 0;

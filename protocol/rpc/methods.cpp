@@ -1,5 +1,7 @@
 #include "protocol/rpc/methods.hpp"
 
+#include "protocol/engine/transfer_limits.hpp"
+
 namespace actorrent::rpc {
 
 namespace {
@@ -44,7 +46,7 @@ json reply(const call& c, std::string_view result, json arguments) {
 }
 
 json session_get(const session_facts& f, const json& arguments) {
-  const auto kib = [](std::int64_t bytes) { return bytes / 1024; };
+  const auto kib = [](std::int64_t bytes) { return bytes / speed_unit; };
   json all = {
       {"version", f.version},
       {"rpc-version", rpc_version},

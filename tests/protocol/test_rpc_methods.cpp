@@ -35,7 +35,7 @@ BOOST_AUTO_TEST_CASE(session_get_reports_the_engine_and_honours_fields) {
   f.session_id = "sid";
   f.download_dir = "/data";
   f.peer_port = 51413;
-  f.download_limit = 100 * 1024;
+  f.download_limit = 100 * 1000; // bytes/s; the RPC shows Transmission's kB of 1000 bytes
   f.peer_limit = 50;
   const json all = session_get(f, json::object());
   BOOST_TEST(all["rpc-version"] == 17);
