@@ -19,12 +19,12 @@
 #include "actors/udp_socket.hpp"
 #include "messages/atoms.hpp"
 #include "protocol/bytes.hpp"
-#include "protocol/dht_lookup.hpp"
-#include "protocol/dht_peer_store.hpp"
-#include "protocol/atomic_file.hpp"
-#include "protocol/dht_saved_table.hpp"
-#include "protocol/dht_tokens.hpp"
-#include "protocol/routing_table.hpp"
+#include "protocol/dht/dht_lookup.hpp"
+#include "protocol/dht/dht_peer_store.hpp"
+#include "protocol/storage/atomic_file.hpp"
+#include "protocol/dht/dht_saved_table.hpp"
+#include "protocol/dht/dht_tokens.hpp"
+#include "protocol/dht/routing_table.hpp"
 
 namespace actorrent {
 

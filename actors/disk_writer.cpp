@@ -15,8 +15,8 @@
 #include "actors/load_meter.hpp"
 #include "actors/failure_reason.hpp"
 #include "protocol/sha1.hpp"
-#include "protocol/smart_ban.hpp"
-#include "protocol/storage.hpp"
+#include "protocol/swarm/smart_ban.hpp"
+#include "protocol/storage/storage.hpp"
 
 namespace actorrent {
 
@@ -64,6 +64,7 @@ struct disk_state {
   caf::actor session;
   resume_actor resume;
   bool failed = false;
+  bool flush_timer_armed = false; // only while something waits to be flushed
   fault_injector faults;
   std::uint32_t write_errors_in_row = 0;
   std::uint64_t write_errors_total = 0;
@@ -79,6 +80,8 @@ void report_fatal(self_ptr self, const std::string& what) {
   self->state.failed = true;
   caf::anon_send(self->state.session, msg::fatal_atom::value, "disk: " + what);
 }
+
+void arm_flush(self_ptr self);
 
 void finish_piece(self_ptr self, std::uint32_t piece, piece_assembly& a) {
   auto& st = self->state;
@@ -109,6 +112,7 @@ void finish_piece(self_ptr self, std::uint32_t piece, piece_assembly& a) {
     st.have.set(piece);
     st.unflushed.push_back(piece);
     st.verified_unsent.push_back(piece);
+    arm_flush(self);
   } else {
     spdlog::debug("piece {} failed its hash check", piece);
     self->send(st.scheduler, msg::failed_atom::value, piece, static_cast<std::uint8_t>(cause));
@@ -254,6 +258,14 @@ void flush_now(self_ptr self) {
 
 // Every 2 s: the flusher makes what is written so far durable while this
 // thread goes on writing; then the resume keeper may record those pieces.
+// The flush timer runs while pieces wait for their fdatasync: an idle
+// torrent (a seed without peers) then costs no timer at all.
+void arm_flush(self_ptr self) {
+  if (self->state.flush_timer_armed) return;
+  self->state.flush_timer_armed = true;
+  arm_flush(self);
+}
+
 void flush_in_background(self_ptr self) {
   auto& st = self->state;
   if (st.failed || st.unflushed.empty() || !st.flushing.empty()) return;
@@ -355,9 +367,11 @@ disk_actor::behavior_type disk_behavior(self_ptr self, context_ptr ctx, bitfield
       },
       [=](msg::tick_atom) {
         self->state.load.on_message(self);
+        auto& s = self->state;
+        s.flush_timer_armed = false;
         flush_in_background(self);
-        caf::anon_send(self->state.session, msg::load_atom::value, self->state.load.report("disk_writer"));
-        self->delayed_send(self, flush_interval, msg::tick_atom::value);
+        caf::anon_send(s.session, msg::load_atom::value, s.load.report("disk_writer"));
+        if (!s.unflushed.empty() || !s.flushing.empty()) arm_flush(self);
       },
   };
 }

@@ -8,14 +8,14 @@
 #include "actors/engine_state.hpp"
 #include "actors/metadata_fetcher.hpp"
 #include "actors/session.hpp"
-#include "protocol/atomic_file.hpp"
+#include "protocol/storage/atomic_file.hpp"
 #include "protocol/engine/data_removal.hpp"
 #include "protocol/engine/path_rename.hpp"
 #include "protocol/engine/queue_policy.hpp"
 #include "protocol/engine/seeding_goals.hpp"
 #include "protocol/engine/torrent_progress.hpp"
 #include "protocol/engine/transfer_limits.hpp"
-#include "protocol/resume_data.hpp"
+#include "protocol/storage/resume_data.hpp"
 
 namespace actorrent {
 
@@ -99,12 +99,6 @@ void on_figures(self_ptr self, int id, const caf::actor& session, const std::str
   e.complete = progress.wanted_left == 0;
   e.have_bytes = progress.have_bytes;
   if (e.complete && !checking && e.seeding_since < e.run_since) e.seeding_since = clock::now();
-  if (!checking) {
-    if (progress.wanted_left == 0)
-      ++e.rec.seconds_seeding;
-    else
-      ++e.rec.seconds_downloading;
-  }
   if (progress.wanted_left == 0 && e.rec.done_date == 0 && !checking) {
     e.rec.done_date = unix_now();
     spdlog::info("{}: download complete", e.rec.name);
@@ -117,9 +111,21 @@ void on_figures(self_ptr self, int id, const caf::actor& session, const std::str
   }
 }
 
+// An idle seed: complete, no peer, nothing moving. Its figures cannot change
+// until a peer comes, so it is asked every 10 s instead of every second.
+bool idle_seed(const torrent_entry& e) {
+  return e.complete && !e.last.empty() && !e.last.value("checking", false) && number(e.last, "peers_connected") == 0 &&
+         number(e.last, "down_rate") == 0 && number(e.last, "up_rate") == 0;
+}
+
 void poll(self_ptr self) {
+  const auto now = clock::now();
   for (auto& [id, e] : self->state.torrents) {
     if (!e.session) continue;
+    // Time running, as Transmission counts it (whatever the polling pace).
+    if (!e.last.value("checking", false)) ++(e.complete ? e.rec.seconds_seeding : e.rec.seconds_downloading);
+    if (now < e.next_poll) continue;
+    e.next_poll = now + (idle_seed(e) ? 10s : 0s);
     const int key = id;
     const caf::actor session = e.session;
     self->request(session, 2s, msg::status_atom::value)
@@ -467,6 +473,7 @@ void start_torrent(self_ptr self, int id) {
   e.run_since = clock::now();
   e.last = json::object();
   e.seen_uploaded = -1;
+  e.next_poll = {};
   auto& sys = self->home_system();
   if (!e.meta) {
     engine_options o = st.cfg.defaults;

@@ -13,7 +13,7 @@
 #include "actors/engine_state.hpp"
 #include "protocol/base64.hpp"
 #include "protocol/engine/queue_order.hpp"
-#include "protocol/resume_data.hpp"
+#include "protocol/storage/resume_data.hpp"
 #include "protocol/rpc/methods.hpp"
 
 namespace actorrent::engine_detail {

@@ -15,13 +15,13 @@
 #include "actors/engine.hpp"
 #include "messages/atoms.hpp"
 #include "protocol/bitfield.hpp"
-#include "protocol/connection_budget.hpp"
-#include "protocol/rate_limit.hpp"
+#include "protocol/swarm/connection_budget.hpp"
+#include "protocol/swarm/rate_limit.hpp"
 #include "protocol/engine/session_settings.hpp"
 #include "protocol/engine/path_rename.hpp"
 #include "protocol/engine/torrent_record.hpp"
 #include "protocol/engine/tracker_edit.hpp"
-#include "protocol/magnet.hpp"
+#include "protocol/metainfo/magnet.hpp"
 #include "protocol/rpc/torrent_fields.hpp"
 
 namespace actorrent::engine_detail {
@@ -56,6 +56,7 @@ struct torrent_entry {
   bool complete = false;              // every wanted piece verified
   std::int64_t have_bytes = 0;        // verified bytes, kept with `complete`
   clock::time_point run_since{};      // when its actors last started
+  clock::time_point next_poll{};      // when its session's figures are asked for next
   clock::time_point seeding_since{};  // when it was first seen complete in this run
   bool dirty = false;                 // counters changed since the record was saved
   std::vector<path_rename> pending_renames; // in order, once its session is down

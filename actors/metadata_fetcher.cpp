@@ -21,8 +21,8 @@
 #include "actors/tracker.hpp"
 #include "messages/atoms.hpp"
 #include "protocol/bytes.hpp"
-#include "protocol/peer_book.hpp"
-#include "protocol/ut_metadata.hpp"
+#include "protocol/swarm/peer_book.hpp"
+#include "protocol/wire/ut_metadata.hpp"
 
 namespace actorrent {
 

@@ -11,7 +11,7 @@
 #include <caf/fwd.hpp>
 
 #include "actors/torrent_context.hpp"
-#include "protocol/magnet.hpp"
+#include "protocol/metainfo/magnet.hpp"
 
 namespace actorrent {
 

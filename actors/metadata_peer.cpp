@@ -8,11 +8,11 @@
 
 #include "actors/peer.hpp"
 #include "messages/atoms.hpp"
-#include "protocol/extension_handshake.hpp"
-#include "protocol/frame_parser.hpp"
-#include "protocol/ut_metadata.hpp"
-#include "protocol/ut_pex.hpp"
-#include "protocol/wire.hpp"
+#include "protocol/wire/extension_handshake.hpp"
+#include "protocol/wire/frame_parser.hpp"
+#include "protocol/wire/ut_metadata.hpp"
+#include "protocol/wire/ut_pex.hpp"
+#include "protocol/wire/wire.hpp"
 
 namespace actorrent {
 

@@ -12,13 +12,13 @@
 
 #include "actors/fault_injection.hpp"
 #include "actors/load_meter.hpp"
-#include "protocol/allowed_fast.hpp"
+#include "protocol/wire/allowed_fast.hpp"
 #include "protocol/event_window.hpp"
-#include "protocol/extension_handshake.hpp"
-#include "protocol/frame_parser.hpp"
-#include "protocol/ut_metadata.hpp"
-#include "protocol/ut_pex.hpp"
-#include "protocol/wire.hpp"
+#include "protocol/wire/extension_handshake.hpp"
+#include "protocol/wire/frame_parser.hpp"
+#include "protocol/wire/ut_metadata.hpp"
+#include "protocol/wire/ut_pex.hpp"
+#include "protocol/wire/wire.hpp"
 
 namespace actorrent {
 

@@ -35,6 +35,7 @@ struct progress_state {
   std::int64_t last_received = 0;
   clock::time_point last_sample = clock::now();
   double rate = 0;
+  bool idle_seed = false; // complete, no peer at the last sample
   clock::time_point check_started{};
   clock::time_point last_check_line{};
   download_stats last_download;        // kept for the final line if the scheduler is gone
@@ -184,6 +185,7 @@ void draw(self_ptr self, const download_stats& d, const swarm_stats& s, bool fin
     st.last_received = d.bytes_received;
     st.last_sample = now;
   }
+  st.idle_seed = s.peers_connected == 0 && d.bytes_have >= d.bytes_total;
   nlohmann::json j = json_line(st, d, s);
   st.latest = j;
   if (final_line) j["final"] = true;
@@ -229,7 +231,10 @@ progress_actor::behavior_type progress_behavior(self_ptr self, context_ptr ctx, 
   return {
       [=](msg::tick_atom) {
         sample(self, false, {});
-        self->delayed_send(self, std::chrono::seconds(1), msg::tick_atom::value);
+        // Under the daemon nobody watches a line: an idle seed's figures
+        // (nothing can change until a peer comes) are taken every 5 s.
+        const bool slow = self->state.ctx->options.silent && self->state.idle_seed;
+        self->delayed_send(self, std::chrono::seconds(slow ? 5 : 1), msg::tick_atom::value);
       },
       [=](msg::check_atom, std::uint32_t done, std::uint32_t total) { draw_check(self, done, total); },
       [=](msg::join_atom, scheduler_actor scheduler) {

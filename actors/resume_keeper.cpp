@@ -17,6 +17,7 @@ struct resume_state {
   std::string path;
   bool dirty = false;
   bool warned = false;
+  bool timer_armed = false; // only while the file lags behind
   // One save at a time (two on different pool threads could land out of
   // order); asks that come in meanwhile are answered by the next one.
   bool saving = false;
@@ -26,6 +27,8 @@ struct resume_state {
 };
 
 using self_ptr = resume_actor::stateful_pointer<resume_state>;
+
+void arm_save(self_ptr self);
 
 // Writes a snapshot of the record; replies with an empty string or why not.
 blocking_job save_job(context_ptr ctx, resume_data data, std::string path) {
@@ -58,6 +61,7 @@ void save(self_ptr self) {
       if (!s.warned) spdlog::warn("cannot save resume data: {}", error);
       s.warned = true;
       s.dirty = true; // try again at the next tick
+      arm_save(self);
     }
     for (auto& rp : s.current) rp.deliver(msg::save_atom::value);
     s.current.clear();
@@ -71,16 +75,23 @@ void save(self_ptr self) {
       .then(done, [=](caf::error& e) { done(caf::to_string(e)); });
 }
 
+// The save timer runs while the file lags behind: an idle torrent costs no timer.
+void arm_save(self_ptr self) {
+  if (self->state.timer_armed) return;
+  self->state.timer_armed = true;
+  self->delayed_send(self, save_interval, msg::tick_atom::value);
+}
+
 resume_actor::behavior_type resume_behavior(self_ptr self, context_ptr ctx, resume_data initial) {
   auto& st = self->state;
   st.ctx = ctx;
   st.data = std::move(initial);
   st.path = resume_file(ctx->options, ctx->torrent.info_hash);
-  self->delayed_send(self, save_interval, msg::tick_atom::value);
   return {
       [=](msg::durable_atom, const std::vector<std::uint32_t>& pieces) {
         for (auto p : pieces)
           if (p < self->state.data.have.size() && self->state.data.have.set(p)) self->state.dirty = true;
+        if (self->state.dirty) arm_save(self);
       },
       [=](msg::save_atom, transfer_totals totals) {
         auto& s = self->state;
@@ -92,8 +103,8 @@ resume_actor::behavior_type resume_behavior(self_ptr self, context_ptr ctx, resu
         return rp;
       },
       [=](msg::tick_atom) {
+        self->state.timer_armed = false;
         if (self->state.dirty) save(self);
-        self->delayed_send(self, save_interval, msg::tick_atom::value);
       },
   };
 }

@@ -3,7 +3,7 @@
 
 #include "actors/torrent_context.hpp"
 #include "messages/interfaces.hpp"
-#include "protocol/resume_data.hpp"
+#include "protocol/storage/resume_data.hpp"
 
 namespace actorrent {
 

@@ -9,7 +9,7 @@
 #include "actors/fault_injection.hpp"
 #include "actors/load_meter.hpp"
 #include "actors/failure_reason.hpp"
-#include "protocol/rate_limit.hpp"
+#include "protocol/swarm/rate_limit.hpp"
 
 namespace actorrent {
 
@@ -209,7 +209,8 @@ scheduler_actor::behavior_type scheduler_behavior(self_ptr self, context_ptr ctx
         for (auto& [key, block] : s.picker->expire(piece_picker::clock::now()))
           tell_peer(s, key, msg::cancel_atom::value, block);
         caf::anon_send(s.session, msg::load_atom::value, s.load.report("scheduler"));
-        self->delayed_send(self, std::chrono::seconds(1), msg::tick_atom::value);
+        // No peer, no request to expire: a slower round saves idle seeds' CPU.
+        self->delayed_send(self, std::chrono::seconds(s.peers.empty() ? 5 : 1), msg::tick_atom::value);
       },
   };
 }

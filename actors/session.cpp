@@ -28,11 +28,11 @@
 #include "actors/upload_gate.hpp"
 #include "actors/worker_pool.hpp"
 #include "protocol/sha1.hpp"
-#include "protocol/storage.hpp"
-#include "protocol/choker.hpp"
-#include "protocol/peer_book.hpp"
-#include "protocol/peer_turnover.hpp"
-#include "protocol/resume_data.hpp"
+#include "protocol/storage/storage.hpp"
+#include "protocol/swarm/choker.hpp"
+#include "protocol/swarm/peer_book.hpp"
+#include "protocol/swarm/peer_turnover.hpp"
+#include "protocol/storage/resume_data.hpp"
 #include "protocol/rpc/methods.hpp"
 
 namespace actorrent {
@@ -49,6 +49,7 @@ constexpr std::int32_t dial_timeout_ms = 10'000;
 constexpr std::size_t max_known_from_pex = 1000; // PEX may not grow our peer list past this
 constexpr std::uint64_t pex_every_ticks = 60;    // BEP 11: one ut_pex a minute
 constexpr std::uint64_t dht_every_ticks = 900;   // BEP 5: announce again every 15 minutes
+constexpr std::uint64_t idle_tick_seconds = 5;
 
 struct session_state {
   context_ptr ctx;
@@ -922,11 +923,17 @@ caf::behavior session_behavior(self_ptr self, context_ptr ctx, caf::actor dht, c
       [=](msg::tick_atom) {
         self->state.load.on_message(self);
         auto& s = self->state;
-        if (++s.ticks % 10 == 0) run_choker(self);
-        if (s.ticks % pex_every_ticks == 0)
+        // A seed with no peer does its rounds every 5 s (nothing it does can
+        // change faster); `ticks` still counts seconds for the periodic work.
+        const std::uint64_t step = s.completed && s.peers.empty() ? idle_tick_seconds : 1;
+        const std::uint64_t before = s.ticks;
+        s.ticks += step;
+        const auto every = [&](std::uint64_t n) { return before / n != s.ticks / n; };
+        if (every(10)) run_choker(self);
+        if (every(pex_every_ticks))
           for (const auto& [key, peer] : s.peers) send_pex(self, peer);
         if (s.dht) {
-          if (s.ticks % dht_every_ticks == 0) ask_dht(self);
+          if (every(dht_every_ticks)) ask_dht(self);
           self->request(s.dht, 1s, msg::stats_atom::value)
               .then([=](const dht_stats& d) { self->state.dht_now = d; }, [](caf::error&) {});
         }
@@ -934,7 +941,7 @@ caf::behavior session_behavior(self_ptr self, context_ptr ctx, caf::actor dht, c
         drop_idle_peers(self);
         connect_more(self);
         update_listener(self);
-        self->delayed_send(self, 1s, msg::tick_atom::value);
+        self->delayed_send(self, std::chrono::seconds(step), msg::tick_atom::value);
       },
   };
 }

@@ -9,16 +9,16 @@
 #include <string>
 #include <vector>
 
-#include "protocol/connection_budget.hpp"
+#include "protocol/swarm/connection_budget.hpp"
 #include "protocol/fault_plan.hpp"
-#include "protocol/file_selection.hpp"
-#include "protocol/metainfo.hpp"
+#include "protocol/storage/file_selection.hpp"
+#include "protocol/metainfo/metainfo.hpp"
 #include "protocol/peer_id.hpp"
-#include "protocol/piece_picker.hpp"
-#include "protocol/rate_limit.hpp"
-#include "protocol/resume_data.hpp"
-#include "protocol/storage.hpp"
-#include "protocol/tracker_codec.hpp"
+#include "protocol/swarm/piece_picker.hpp"
+#include "protocol/swarm/rate_limit.hpp"
+#include "protocol/storage/resume_data.hpp"
+#include "protocol/storage/storage.hpp"
+#include "protocol/tracker/tracker_codec.hpp"
 
 namespace actorrent {
 

@@ -10,9 +10,9 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
-#include "protocol/tracker_codec.hpp"
-#include "protocol/tracker_tiers.hpp"
-#include "protocol/udp_tracker_codec.hpp"
+#include "protocol/tracker/tracker_codec.hpp"
+#include "protocol/tracker/tracker_tiers.hpp"
+#include "protocol/tracker/udp_tracker_codec.hpp"
 
 #include "actors/http_get.hpp"
 #include "actors/udp_tracker.hpp"

@@ -4,7 +4,7 @@
 
 #include "actors/http_get.hpp"
 #include "actors/udp_tracker.hpp"
-#include "protocol/udp_tracker_codec.hpp"
+#include "protocol/tracker/udp_tracker_codec.hpp"
 
 namespace actorrent {
 

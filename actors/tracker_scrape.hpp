@@ -9,7 +9,7 @@
 #include <caf/fwd.hpp>
 
 #include "actors/torrent_context.hpp"
-#include "protocol/tracker_codec.hpp"
+#include "protocol/tracker/tracker_codec.hpp"
 
 namespace actorrent {
 

@@ -13,7 +13,7 @@
 
 #include "messages/atoms.hpp"
 #include "messages/types.hpp"
-#include "protocol/udp_tracker_codec.hpp"
+#include "protocol/tracker/udp_tracker_codec.hpp"
 
 namespace actorrent {
 

@@ -4,8 +4,8 @@
 
 #include <caf/all.hpp>
 
-#include "protocol/piece_geometry.hpp"
-#include "protocol/rate_limit.hpp"
+#include "protocol/storage/piece_geometry.hpp"
+#include "protocol/swarm/rate_limit.hpp"
 
 namespace actorrent {
 

@@ -2,7 +2,7 @@
 #include <caf/fwd.hpp>
 
 #include "messages/interfaces.hpp"
-#include "protocol/rate_limit.hpp"
+#include "protocol/swarm/rate_limit.hpp"
 
 namespace actorrent {
 

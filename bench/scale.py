@@ -308,7 +308,7 @@ def main():
         need = {"actorrent": BINARY, "transmission": shutil.which("transmission-daemon"),
                 "qbittorrent": shutil.which("qbittorrent-nox")}[kind]
         if not need or not os.path.exists(need):
-            sys.exit(f"{kind} is not installed (bench/run.sh installs transmission-daemon and qbittorrent-nox)")
+            sys.exit(f"{kind} is not installed (bench/run.sh scale installs transmission-daemon and qbittorrent-nox)")
     work = tempfile.mkdtemp(prefix=f"actorrent-scale-{a.n}-")
     tracker = None
     try:

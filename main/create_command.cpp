@@ -5,8 +5,8 @@
 #include <fmt/format.h>
 
 #include "main/terminal_text.hpp"
-#include "protocol/metainfo.hpp"
-#include "protocol/resume_data.hpp"
+#include "protocol/metainfo/metainfo.hpp"
+#include "protocol/storage/resume_data.hpp"
 
 namespace actorrent::cli {
 

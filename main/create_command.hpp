@@ -2,7 +2,7 @@
 // `actorrent create PATH -t URL -o FILE.torrent`: makes a torrent.
 #include <string>
 
-#include "protocol/torrent_creator.hpp"
+#include "protocol/metainfo/torrent_creator.hpp"
 
 namespace actorrent::cli {
 

@@ -28,8 +28,8 @@
 #include "main/teardown.hpp"
 #include "main/terminal_text.hpp"
 #include "messages/atoms.hpp"
-#include "protocol/atomic_file.hpp"
-#include "protocol/magnet.hpp"
+#include "protocol/storage/atomic_file.hpp"
+#include "protocol/metainfo/magnet.hpp"
 
 namespace actorrent::cli {
 

@@ -13,7 +13,7 @@
 
 #include "actors/tracker_scrape.hpp"
 #include "main/terminal_text.hpp"
-#include "protocol/metainfo.hpp"
+#include "protocol/metainfo/metainfo.hpp"
 
 namespace actorrent::cli {
 

@@ -6,7 +6,7 @@
 #include <optional>
 #include <string_view>
 
-#include "protocol/metainfo.hpp"
+#include "protocol/metainfo/metainfo.hpp"
 #include "protocol/units.hpp"
 
 namespace actorrent::cli {

@@ -7,7 +7,7 @@
 
 #include <caf/meta/type_name.hpp>
 
-#include "protocol/piece_picker.hpp"
+#include "protocol/swarm/piece_picker.hpp"
 #include "protocol/vocabulary.hpp"
 
 namespace actorrent {

@@ -15,6 +15,10 @@ PACKAGES=(
   # the RPC tests' client (transmission-remote)
   transmission-cli
 )
+# The scale benchmark's anchors (bench/scale.py), only with --bench: CI needs neither.
+if [ "${1:-}" = "--bench" ]; then
+  PACKAGES+=(transmission-daemon qbittorrent-nox)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do

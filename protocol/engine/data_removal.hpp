@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "protocol/metainfo.hpp"
+#include "protocol/metainfo/metainfo.hpp"
 
 namespace actorrent {
 

@@ -5,8 +5,8 @@
 #include <vector>
 
 #include "protocol/bitfield.hpp"
-#include "protocol/metainfo.hpp"
-#include "protocol/piece_geometry.hpp"
+#include "protocol/metainfo/metainfo.hpp"
+#include "protocol/storage/piece_geometry.hpp"
 
 namespace actorrent {
 

@@ -10,10 +10,10 @@
 
 #include <nlohmann/json.hpp>
 
-#include "protocol/atomic_file.hpp"
+#include "protocol/storage/atomic_file.hpp"
 #include "protocol/engine/tracker_edit.hpp"
-#include "protocol/resume_data.hpp"
-#include "protocol/storage.hpp"
+#include "protocol/storage/resume_data.hpp"
+#include "protocol/storage/storage.hpp"
 
 namespace actorrent {
 

@@ -6,7 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "protocol/metainfo.hpp"
+#include "protocol/metainfo/metainfo.hpp"
 #include "tests/support/malformed_corpus.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/torrent_builder.hpp"

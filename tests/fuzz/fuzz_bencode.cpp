@@ -4,7 +4,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "protocol/bencode.hpp"
+#include "protocol/metainfo/bencode.hpp"
 
 using namespace actorrent::bencode;
 

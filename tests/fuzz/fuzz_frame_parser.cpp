@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "protocol/frame_parser.hpp"
-#include "protocol/wire.hpp"
+#include "protocol/wire/frame_parser.hpp"
+#include "protocol/wire/wire.hpp"
 
 using namespace actorrent::wire;
 

@@ -5,9 +5,9 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "protocol/dht_lookup.hpp"
-#include "protocol/krpc.hpp"
-#include "protocol/routing_table.hpp"
+#include "protocol/dht/dht_lookup.hpp"
+#include "protocol/dht/krpc.hpp"
+#include "protocol/dht/routing_table.hpp"
 
 using namespace actorrent;
 using namespace actorrent::dht;

@@ -4,7 +4,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "protocol/metainfo.hpp"
+#include "protocol/metainfo/metainfo.hpp"
 
 using namespace actorrent;
 

@@ -6,11 +6,11 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "protocol/extension_handshake.hpp"
-#include "protocol/magnet.hpp"
-#include "protocol/udp_tracker_codec.hpp"
-#include "protocol/ut_metadata.hpp"
-#include "protocol/ut_pex.hpp"
+#include "protocol/wire/extension_handshake.hpp"
+#include "protocol/metainfo/magnet.hpp"
+#include "protocol/tracker/udp_tracker_codec.hpp"
+#include "protocol/wire/ut_metadata.hpp"
+#include "protocol/wire/ut_pex.hpp"
 
 using namespace actorrent;
 

@@ -11,8 +11,8 @@
 #include "tests/support/actorrent_runs.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/files.hpp"
-#include "protocol/file_selection.hpp"
-#include "protocol/metainfo.hpp"
+#include "protocol/storage/file_selection.hpp"
+#include "protocol/metainfo/metainfo.hpp"
 
 using namespace actorrent;
 using namespace std::chrono_literals;

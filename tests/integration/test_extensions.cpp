@@ -10,7 +10,7 @@
 #include <thread>
 
 #include "tests/support/actorrent_runs.hpp"
-#include "protocol/tracker_codec.hpp"
+#include "protocol/tracker/tracker_codec.hpp"
 #include "tests/support/process.hpp"
 
 using namespace actorrent;

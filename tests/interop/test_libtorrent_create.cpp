@@ -5,7 +5,7 @@
 #include <fstream>
 #include <random>
 
-#include "protocol/metainfo.hpp"
+#include "protocol/metainfo/metainfo.hpp"
 #include "tests/support/files.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/temp_dir.hpp"

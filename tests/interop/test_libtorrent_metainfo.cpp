@@ -6,8 +6,8 @@
 #include <sstream>
 #include <unistd.h>
 
-#include "protocol/bencode.hpp"
-#include "protocol/metainfo.hpp"
+#include "protocol/metainfo/bencode.hpp"
+#include "protocol/metainfo/metainfo.hpp"
 #include "tests/support/files.hpp"
 
 using namespace actorrent;

@@ -1,6 +1,6 @@
 #include <boost/test/unit_test.hpp>
 
-#include "protocol/allowed_fast.hpp"
+#include "protocol/wire/allowed_fast.hpp"
 
 using namespace actorrent;
 

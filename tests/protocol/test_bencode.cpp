@@ -1,7 +1,7 @@
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
 
-#include "protocol/bencode.hpp"
+#include "protocol/metainfo/bencode.hpp"
 
 using namespace actorrent::bencode;
 namespace data = boost::unit_test::data;

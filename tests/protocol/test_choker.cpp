@@ -4,7 +4,7 @@
 #include <map>
 #include <set>
 
-#include "protocol/choker.hpp"
+#include "protocol/swarm/choker.hpp"
 
 using namespace actorrent;
 using namespace std::chrono_literals;

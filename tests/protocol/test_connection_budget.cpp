@@ -4,7 +4,7 @@
 #include <thread>
 #include <vector>
 
-#include "protocol/connection_budget.hpp"
+#include "protocol/swarm/connection_budget.hpp"
 
 using namespace actorrent;
 

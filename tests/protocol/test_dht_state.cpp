@@ -6,11 +6,11 @@
 #include <random>
 #include <set>
 
-#include "protocol/dht_lookup.hpp"
-#include "protocol/dht_peer_store.hpp"
-#include "protocol/dht_saved_table.hpp"
-#include "protocol/dht_tokens.hpp"
-#include "protocol/routing_table.hpp"
+#include "protocol/dht/dht_lookup.hpp"
+#include "protocol/dht/dht_peer_store.hpp"
+#include "protocol/dht/dht_saved_table.hpp"
+#include "protocol/dht/dht_tokens.hpp"
+#include "protocol/dht/routing_table.hpp"
 
 using namespace actorrent;
 using namespace actorrent::dht;

@@ -1,6 +1,6 @@
 #include <boost/test/unit_test.hpp>
 
-#include "protocol/extension_handshake.hpp"
+#include "protocol/wire/extension_handshake.hpp"
 
 using namespace actorrent;
 

@@ -1,7 +1,7 @@
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
 
-#include "protocol/file_map.hpp"
+#include "protocol/storage/file_map.hpp"
 
 using namespace actorrent;
 namespace data = boost::unit_test::data;

@@ -1,6 +1,6 @@
 #include <boost/test/unit_test.hpp>
 
-#include "protocol/file_selection.hpp"
+#include "protocol/storage/file_selection.hpp"
 #include "tests/support/printers.hpp"
 #include "tests/support/torrent_builder.hpp"
 

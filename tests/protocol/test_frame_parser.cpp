@@ -2,8 +2,8 @@
 
 #include <random>
 
-#include "protocol/frame_parser.hpp"
-#include "protocol/wire.hpp"
+#include "protocol/wire/frame_parser.hpp"
+#include "protocol/wire/wire.hpp"
 
 using namespace actorrent;
 using namespace actorrent::wire;

@@ -2,7 +2,7 @@
 
 #include <ostream>
 
-#include "protocol/krpc.hpp"
+#include "protocol/dht/krpc.hpp"
 
 using namespace actorrent;
 using namespace actorrent::dht;

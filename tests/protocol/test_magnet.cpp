@@ -1,7 +1,7 @@
 #include <boost/test/unit_test.hpp>
 
-#include "protocol/magnet.hpp"
-#include "protocol/metainfo.hpp"
+#include "protocol/metainfo/magnet.hpp"
+#include "protocol/metainfo/metainfo.hpp"
 
 using namespace actorrent;
 

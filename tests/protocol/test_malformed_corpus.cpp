@@ -1,7 +1,7 @@
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
 
-#include "protocol/metainfo.hpp"
+#include "protocol/metainfo/metainfo.hpp"
 #include "tests/support/malformed_corpus.hpp"
 
 using namespace actorrent;

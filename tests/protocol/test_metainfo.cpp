@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <fstream>
 
-#include "protocol/metainfo.hpp"
+#include "protocol/metainfo/metainfo.hpp"
 #include "tests/support/torrent_builder.hpp"
 
 using namespace actorrent;

@@ -1,6 +1,6 @@
 #include <boost/test/unit_test.hpp>
 
-#include "protocol/peer_book.hpp"
+#include "protocol/swarm/peer_book.hpp"
 
 using namespace actorrent;
 using namespace std::chrono_literals;

@@ -1,6 +1,6 @@
 #include <boost/test/unit_test.hpp>
 
-#include "protocol/peer_list_cap.hpp"
+#include "protocol/swarm/peer_list_cap.hpp"
 
 using namespace actorrent;
 

@@ -1,6 +1,6 @@
 #include <boost/test/unit_test.hpp>
 
-#include "protocol/peer_turnover.hpp"
+#include "protocol/swarm/peer_turnover.hpp"
 
 using namespace actorrent;
 using namespace std::chrono_literals;

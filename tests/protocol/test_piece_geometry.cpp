@@ -1,7 +1,7 @@
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
 
-#include "protocol/piece_geometry.hpp"
+#include "protocol/storage/piece_geometry.hpp"
 
 using namespace actorrent;
 namespace data = boost::unit_test::data;

@@ -2,7 +2,7 @@
 
 #include <set>
 
-#include "protocol/piece_picker.hpp"
+#include "protocol/swarm/piece_picker.hpp"
 
 using namespace actorrent;
 using namespace std::chrono_literals;

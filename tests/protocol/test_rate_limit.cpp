@@ -5,8 +5,8 @@
 #include <thread>
 #include <vector>
 
-#include "protocol/piece_geometry.hpp"
-#include "protocol/rate_limit.hpp"
+#include "protocol/storage/piece_geometry.hpp"
+#include "protocol/swarm/rate_limit.hpp"
 
 using namespace actorrent;
 using namespace std::chrono_literals;

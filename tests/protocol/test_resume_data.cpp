@@ -2,7 +2,7 @@
 
 #include <fstream>
 
-#include "protocol/resume_data.hpp"
+#include "protocol/storage/resume_data.hpp"
 #include "tests/support/printers.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/torrent_builder.hpp"

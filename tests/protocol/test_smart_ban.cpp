@@ -1,6 +1,6 @@
 #include <boost/test/unit_test.hpp>
 
-#include "protocol/smart_ban.hpp"
+#include "protocol/swarm/smart_ban.hpp"
 
 using namespace actorrent;
 

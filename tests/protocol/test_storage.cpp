@@ -7,7 +7,7 @@
 #include <random>
 #include <sstream>
 
-#include "protocol/storage.hpp"
+#include "protocol/storage/storage.hpp"
 #include "tests/support/files.hpp"
 #include "tests/support/printers.hpp"
 #include "tests/support/temp_dir.hpp"

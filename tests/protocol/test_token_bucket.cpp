@@ -1,6 +1,6 @@
 #include <boost/test/unit_test.hpp>
 
-#include "protocol/token_bucket.hpp"
+#include "protocol/swarm/token_bucket.hpp"
 
 using namespace actorrent;
 using namespace std::chrono_literals;

@@ -5,9 +5,9 @@
 
 #include <fstream>
 
-#include "protocol/metainfo.hpp"
-#include "protocol/storage.hpp"
-#include "protocol/torrent_creator.hpp"
+#include "protocol/metainfo/metainfo.hpp"
+#include "protocol/storage/storage.hpp"
+#include "protocol/metainfo/torrent_creator.hpp"
 #include "tests/support/files.hpp"
 #include "tests/support/temp_dir.hpp"
 

@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "protocol/engine/torrent_record.hpp"
-#include "protocol/resume_data.hpp"
+#include "protocol/storage/resume_data.hpp"
 #include "tests/support/temp_dir.hpp"
 
 using namespace actorrent;

@@ -1,7 +1,7 @@
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
 
-#include "protocol/tracker_codec.hpp"
+#include "protocol/tracker/tracker_codec.hpp"
 
 using namespace actorrent;
 namespace data = boost::unit_test::data;

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <set>
 
-#include "protocol/tracker_tiers.hpp"
+#include "protocol/tracker/tracker_tiers.hpp"
 
 using namespace actorrent;
 

@@ -1,7 +1,7 @@
 #include <boost/test/unit_test.hpp>
 
-#include "protocol/udp_tracker_codec.hpp"
-#include "protocol/wire.hpp"
+#include "protocol/tracker/udp_tracker_codec.hpp"
+#include "protocol/wire/wire.hpp"
 
 using namespace actorrent;
 namespace udp = actorrent::udp_tracker;

@@ -1,7 +1,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "protocol/sha1.hpp"
-#include "protocol/ut_metadata.hpp"
+#include "protocol/wire/ut_metadata.hpp"
 
 using namespace actorrent;
 namespace um = actorrent::ut_metadata;

@@ -1,6 +1,6 @@
 #include <boost/test/unit_test.hpp>
 
-#include "protocol/ut_pex.hpp"
+#include "protocol/wire/ut_pex.hpp"
 
 using namespace actorrent;
 

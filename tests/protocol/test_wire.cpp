@@ -1,7 +1,7 @@
 #include <boost/test/data/test_case.hpp>
 #include <boost/test/unit_test.hpp>
 
-#include "protocol/wire.hpp"
+#include "protocol/wire/wire.hpp"
 
 using namespace actorrent;
 using namespace actorrent::wire;

@@ -3,7 +3,7 @@
 #include <ostream>
 
 #include "protocol/bitfield.hpp"
-#include "protocol/storage.hpp"
+#include "protocol/storage/storage.hpp"
 
 namespace actorrent {
 

@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-#include "protocol/bencode.hpp"
+#include "protocol/metainfo/bencode.hpp"
 
 namespace actorrent::test {
 
