@@ -618,8 +618,16 @@ rpc::torrent_view view_of(const engine_state& st, const torrent_entry& e) {
     }
     int tier = 0;
     for (const auto& urls : trackers_of(e)) {
-      for (const auto& url : urls)
-        v.trackers.push_back({url, tier, {}, number(f, "seeders"), number(f, "leechers")});
+      for (const auto& url : urls) {
+        rpc::tracker_view t{url, tier, {}, number(f, "seeders"), number(f, "leechers")};
+        if (const auto it = f.find("trackers"); it != f.end() && it->is_object())
+          if (const auto a = it->find(url); a != it->end() && a->is_object()) {
+            t.last_announce_time = number(*a, "at");
+            t.last_peer_count = number(*a, "peers");
+            t.last_result = a->value("failure", "");
+          }
+        v.trackers.push_back(std::move(t));
+      }
       ++tier;
     }
   }

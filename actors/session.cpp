@@ -101,6 +101,13 @@ struct session_state {
   std::int64_t seeders = -1, leechers = -1;
   std::uint32_t restarts = 0, banned = 0, duplicates = 0;
   std::string last_tracker_problem;
+  // The last answer of each tracker (for torrent-get's trackerStats).
+  struct announce_outcome {
+    std::int64_t at = 0; // unix seconds
+    std::size_t peers = 0;
+    std::string failure;
+  };
+  std::map<std::string, announce_outcome> announced;
   bool said_no_peers = false;
   bool started = false;
   bool completed = false;
@@ -768,6 +775,9 @@ caf::behavior session_behavior(self_ptr self, context_ptr ctx, caf::actor dht, c
       [=](msg::tracker_atom, const tracker_news& news) {
         self->state.load.on_message(self);
         auto& s = self->state;
+        if (news.url != "DHT" && (s.announced.size() < 1000 || s.announced.count(news.url)))
+          s.announced[news.url] = {std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count(),
+                                   news.peers.size(), news.failure};
         if (!news.failure.empty()) {
           const std::string problem = news.url + ": " + news.failure;
           if (problem != s.last_tracker_problem) spdlog::warn("tracker {}", problem);
@@ -912,7 +922,15 @@ caf::behavior session_behavior(self_ptr self, context_ptr ctx, caf::actor dht, c
       [=](msg::status_atom) {
         auto rp = self->make_response_promise<std::string, std::string>();
         self->request(self->state.progress, 2s, msg::stats_atom::value)
-            .then([=](const std::string& j) mutable { rp.deliver(j, std::string(self->state.have.wire_bytes())); },
+            .then([=](const std::string& j) mutable {
+                    auto figures = nlohmann::json::parse(j, nullptr, false);
+                    if (figures.is_object() && !self->state.announced.empty()) {
+                      auto& out = figures["trackers"] = nlohmann::json::object();
+                      for (const auto& [url, a] : self->state.announced)
+                        out[url] = {{"at", a.at}, {"peers", a.peers}, {"failure", a.failure}};
+                    }
+                    rp.deliver(figures.is_object() ? figures.dump() : j, std::string(self->state.have.wire_bytes()));
+                  },
                   [=](caf::error&) mutable { rp.deliver(std::string("{}"), std::string(self->state.have.wire_bytes())); });
         return rp;
       },

@@ -109,6 +109,8 @@ class transmission_rpc:
             try:
                 if self.conn is None:
                     self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+                    self.conn.connect()
+                self.conn.sock.settimeout(timeout)  # a kept connection takes this call's timeout
                 self.conn.request("POST", "/transmission/rpc", body,
                                   {"X-Transmission-Session-Id": self.sid, "Content-Type": "application/json"})
                 r = self.conn.getresponse()

@@ -25,19 +25,20 @@ json tracker_stats(const torrent_view& v) {
   int id = 0;
   for (const auto& t : v.trackers) {
     const bool failed = !t.last_result.empty();
+    const bool announced = t.last_announce_time > 0;
     out.push_back({{"announce", t.announce},
                    {"announceState", 1}, // waiting
                    {"downloadCount", -1},
-                   {"hasAnnounced", v.status != torrent_status::stopped},
+                   {"hasAnnounced", announced},
                    {"hasScraped", false},
                    {"host", host_of(t.announce)},
                    {"id", id++},
                    {"isBackup", false},
-                   {"lastAnnouncePeerCount", 0},
-                   {"lastAnnounceResult", failed ? t.last_result : std::string("Success")},
-                   {"lastAnnounceStartTime", 0},
-                   {"lastAnnounceSucceeded", !failed},
-                   {"lastAnnounceTime", 0},
+                   {"lastAnnouncePeerCount", t.last_peer_count},
+                   {"lastAnnounceResult", failed ? t.last_result : announced ? std::string("Success") : std::string()},
+                   {"lastAnnounceStartTime", t.last_announce_time},
+                   {"lastAnnounceSucceeded", announced && !failed},
+                   {"lastAnnounceTime", t.last_announce_time},
                    {"lastAnnounceTimedOut", false},
                    {"lastScrapeResult", ""},
                    {"lastScrapeStartTime", 0},

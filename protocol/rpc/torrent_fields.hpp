@@ -37,6 +37,8 @@ struct tracker_view {
   int tier = 0;
   std::string last_result; // empty: none yet or it worked
   std::int64_t seeders = -1, leechers = -1;
+  std::int64_t last_announce_time = 0; // unix seconds; 0: not asked yet in this run
+  std::int64_t last_peer_count = 0;
 };
 
 struct peer_view {

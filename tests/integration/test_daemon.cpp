@@ -657,6 +657,15 @@ BOOST_AUTO_TEST_CASE(trackers_and_file_names_are_edited_while_the_torrent_runs) 
   BOOST_TEST(contains(d.remote({"-t", "1", "-it"}).out, "Tracker 0: " + host));
   BOOST_REQUIRE_MESSAGE(eventually(done, 60s), d.remote({"-t", "1", "-i"}).out);
   BOOST_REQUIRE(s.verify(d.downloads));
+  // trackerStats tells when the tracker answered and with how many peers.
+  const auto announced = [&] {
+    const auto t = d.torrents({"trackerStats"});
+    if (t.size() != 1 || t[0]["trackerStats"].size() != 1) return false;
+    const auto& st = t[0]["trackerStats"][0];
+    return st["announce"] == url && st["hasAnnounced"] == true && st["lastAnnounceSucceeded"] == true &&
+           st["lastAnnounceTime"].get<std::int64_t>() > 0 && st["lastAnnouncePeerCount"].get<std::int64_t>() >= 1;
+  };
+  BOOST_TEST(eventually(announced, 30s), d.torrents({"trackerStats"}).dump());
   // Bad edits are one-line errors that change nothing.
   for (const auto& bad : {nlohmann::json{{"trackerAdd", {"ftp://nope/"}}}, nlohmann::json{{"trackerRemove", {7}}}}) {
     auto args = bad;
