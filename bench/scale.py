@@ -251,6 +251,15 @@ class client:
 
 def measure(kind, work, data, torrents, idle_s):
     c = client(kind, work, data)
+    try:
+        return measure_client(c, kind, data, torrents, idle_s)
+    finally:
+        if c.proc and c.proc.poll() is None:  # a failed run leaves nothing behind
+            c.proc.kill()
+            c.proc.wait()
+
+
+def measure_client(c, kind, data, torrents, idle_s):
     n = len(torrents)
     c.start()
     c.configure()
