@@ -87,7 +87,11 @@ struct daemon_run {
   }
   // Stops the test unless the RPC answers before the deadline (a daemon without auth).
   void require_ready(std::chrono::seconds limit = 60s) const {
-    BOOST_REQUIRE_MESSAGE(eventually([&] { return call("session-get").value("result", "") == "success"; }, limit),
+    const auto answers = [&] {
+      const auto r = call("session-get"); // null while the daemon is not listening yet
+      return r.is_object() && r.value("result", "") == "success";
+    };
+    BOOST_REQUIRE_MESSAGE(eventually(answers, limit),
                           "the daemon's RPC never answered: " << process->stderr_text());
   }
   int stop() {
