@@ -432,10 +432,9 @@ tracker_list trackers_of(const torrent_entry& e) {
 
 std::string apply_rename(torrent_entry& e, const path_rename& plan) {
   if (auto error = rename_on_disk(e.rec.download_dir, plan); !error.empty()) return error;
-  for (std::size_t i = 0; i < e.meta->files.size() && i < plan.paths.size(); ++i) e.meta->files[i].path = plan.paths[i];
-  if (!e.meta->files.empty()) e.meta->name = e.meta->files.front().path.front();
-  e.rec.name = e.meta->name;
   e.rec.paths = joined_paths(plan.paths);
+  lay_paths_over(*e.meta, e.rec.paths); // the same path a load takes
+  e.rec.name = e.meta->name;
   return {};
 }
 

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "protocol/tracker/tracker_codec.hpp"
+#include "protocol/tracker/udp_tracker_codec.hpp"
+
 namespace actorrent {
 
 namespace {
@@ -65,12 +68,11 @@ bool is_tracker_url(std::string_view url) {
   if (url.empty() || url.size() > max_url_length) return false;
   for (const char c : url)
     if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) return false;
-  for (const std::string_view scheme : {"http://", "https://", "udp://"})
-    if (url.substr(0, scheme.size()) == scheme) {
-      const auto host = url.substr(scheme.size());
-      return !host.empty() && host.front() != '/' && host.front() != ':';
-    }
-  return false;
+  // What the tracker client can announce to, by its own tests.
+  if (url.substr(0, 6) == "udp://") return udp_tracker::parse_url(url).has_value();
+  if (!is_http_url(url)) return false;
+  const auto host = url.substr(url.find("://") + 3);
+  return !host.empty() && host.front() != '/' && host.front() != ':';
 }
 
 bool edits_trackers(const json& args) {

@@ -17,7 +17,8 @@ namespace actorrent {
 
 using tracker_list = std::vector<std::vector<std::string>>; // tiers of announce URLs
 
-// An http://, https:// or udp:// URL with a host, no spaces or control bytes, at most 2 KiB.
+// An http:// or https:// URL with a host, or a udp://HOST:PORT the UDP tracker client takes;
+// no spaces or control bytes, at most 2 KiB.
 bool is_tracker_url(std::string_view url);
 
 // True when `arguments` asks for a tracker change.

@@ -522,21 +522,25 @@ double counter_rate(const daemon_run& d, int id, const std::string& field, std::
       if (t["id"].get<int>() == id) return t[field].get<std::int64_t>();
     return -1;
   };
-  const auto first_change = [&](std::int64_t from, steady::time_point give_up) -> std::pair<std::int64_t, steady::time_point> {
-    while (steady::now() < give_up) {
-      const auto v = read();
-      if (v >= 0 && v != from) return {v, steady::now()};
-      std::this_thread::sleep_for(50ms);
+  // Polls (paced, with a deadline) and keeps the first sighting of each new value.
+  const auto give_up = steady::now() + window + 20s;
+  std::int64_t seen = read(), v0 = -1;
+  steady::time_point t0{};
+  while (steady::now() < give_up) {
+    const auto v = read();
+    if (v >= 0 && v != seen) {
+      seen = v;
+      const auto now = steady::now();
+      if (v0 < 0) {
+        v0 = v;
+        t0 = now;
+      } else if (now - t0 >= window) {
+        return static_cast<double>(v - v0) / std::chrono::duration<double>(now - t0).count();
+      }
     }
-    return {-1, steady::now()};
-  };
-  const auto [v0, t0] = first_change(read(), steady::now() + 10s);
-  if (v0 < 0) return -1;
-  std::this_thread::sleep_until(t0 + window - 500ms);
-  std::int64_t last = read();
-  const auto [v1, t1] = first_change(last, steady::now() + 10s);
-  if (v1 < 0) return -1;
-  return static_cast<double>(v1 - v0) / std::chrono::duration<double>(t1 - t0).count();
+    std::this_thread::sleep_for(50ms);
+  }
+  return -1;
 }
 
 } // namespace
@@ -590,7 +594,8 @@ BOOST_AUTO_TEST_CASE(speed_limits_set_with_transmission_remote_take_effect_while
   BOOST_REQUIRE(d.call("session-set", {{"alt-speed-down", 250}}).value("result", "") == "success");
   for (const auto& p : phases) {
     for (const auto& command : p.commands) BOOST_REQUIRE(d.remote(command).exit_code == 0);
-    std::this_thread::sleep_for(1s); // pacing only: let the previous rate drain from the pipeline
+    // A one-second window measured and dropped: the previous limit's requests in flight land there.
+    counter_rate(d, p.id, p.counter, 1s);
     const double rate = counter_rate(d, p.id, p.counter, 6s);
     BOOST_TEST_MESSAGE(p.what << ": " << rate / 1e3 << " kB/s");
     // A limit is a ceiling (with its quarter-second burst); the floor only

@@ -40,6 +40,7 @@ BOOST_AUTO_TEST_CASE(bad_edits_are_one_line_errors) {
       {{"trackerAdd", {"ftp://a/"}}},                  // not a tracker scheme
       {{"trackerAdd", {"http:// a/"}}},                // a space
       {{"trackerAdd", {"http://"}}},                   // no host
+      {{"trackerAdd", {"udp://no-port"}}},             // the UDP client needs a port
       {{"trackerAdd", {std::string(3000, 'a')}}},      // too long
       {{"trackerAdd", {42}}},                          // not a string
       {{"trackerRemove", {3}}},                        // no such id
