@@ -20,6 +20,7 @@
 #include "actors/disk_writer.hpp"
 #include "actors/listener.hpp"
 #include "actors/peer.hpp"
+#include "actors/piece_check.hpp"
 #include "actors/progress_reporter.hpp"
 #include "actors/resume_keeper.hpp"
 #include "actors/rpc_server.hpp"
@@ -113,6 +114,7 @@ struct session_state {
   bool completed = false;
   bool stopping = false;
   load_meter load;
+  std::shared_ptr<check_handle> check; // the start-up check (piece_check.hpp)
   static inline const char* name = "session";
 };
 
@@ -144,6 +146,7 @@ void stop(self_ptr self, int code, const std::string& why) {
   auto& st = self->state;
   if (st.stopping) return;
   st.stopping = true;
+  if (st.check) st.check->cancel();
   if (!why.empty()) {
     if (code == 0)
       spdlog::info("{}", why);
@@ -543,155 +546,20 @@ void start_download(self_ptr self) {
   self->delayed_send(self, 1s, msg::tick_atom::value);
 }
 
-// Which pieces need hashing before we trust them: all (with --recheck or no
-// usable resume file) or those in files changed since the resume file was saved.
-std::vector<std::uint32_t> pieces_to_check(const session_state& st, const std::vector<file_stamp>& now,
-                                           bool resume_ok) {
-  const auto& m = st.ctx->torrent;
-  const file_map fm = m.make_file_map();
-  std::vector<bool> check(m.piece_count(), false);
-  for (std::size_t i = 0; i < m.files.size(); ++i) {
-    if (!m.files[i].holds_data() || now[i].size <= 0) continue; // nothing on disk to check
-    const bool changed = !resume_ok || st.ctx->options.recheck || i >= st.resume.files.size() ||
-                         !(now[i] == st.resume.files[i]);
-    if (!changed) continue;
-    const auto span = fm.pieces_of_file(i);
-    if (!span.empty)
-      for (std::uint32_t p = span.first; p <= span.last; ++p) check[p] = true;
-  }
-  std::vector<std::uint32_t> out;
-  for (std::uint32_t p = 0; p < m.piece_count(); ++p)
-    if (check[p] && !st.have.test(p)) out.push_back(p);
-  return out;
-}
-
-struct check_job {
-  std::vector<std::uint32_t> queue; // pieces not yet handed out
-  std::uint32_t total = 0;
-  std::uint32_t done = 0;
-  std::size_t busy = 0;             // checkers still working
-  clock::time_point started;
-};
-
-// Hashes `pieces` from disk on a pool thread; the reply is those that match.
-// A lane's storage is used by one job at a time.
-blocking_job check_pieces(context_ptr ctx, std::shared_ptr<storage> lane, std::vector<std::uint32_t> pieces) {
-  return [ctx = std::move(ctx), lane = std::move(lane), pieces = std::move(pieces)] {
-    std::vector<std::uint32_t> good;
-    std::string buf;
-    for (auto p : pieces) {
-      try {
-        buf = lane->read_piece(p);
-      } catch (const storage_error&) {
-        continue; // missing or short file: the piece is simply not there
-      }
-      if (sha1(buf) == ctx->torrent.piece_hashes[p]) good.push_back(p);
-    }
-    return caf::make_message(std::move(good));
-  };
-}
-
-void check_next_batch(self_ptr self, std::shared_ptr<storage> lane, std::shared_ptr<check_job> job) {
-  constexpr std::size_t batch = 16;
-  if (job->queue.empty() || self->state.stopping) {
-    if (--job->busy > 0 || self->state.stopping) return;
-    const double secs = std::chrono::duration<double>(clock::now() - job->started).count();
-    spdlog::info("check done in {:.1f} s: {} of {} pieces are good", secs, self->state.have.count(),
-                 self->state.ctx->torrent.piece_count());
-    return start_download(self);
-  }
-  const std::size_t n = std::min(batch, job->queue.size());
-  std::vector<std::uint32_t> pieces(job->queue.end() - static_cast<std::ptrdiff_t>(n), job->queue.end());
-  job->queue.resize(job->queue.size() - n);
-  self->request(self->state.ctx->pools->disk, caf::infinite, msg::job_atom::value,
-                check_pieces(self->state.ctx, lane, std::move(pieces)))
-      .then(
-          [=](const std::vector<std::uint32_t>& good) {
-            auto& s = self->state;
-            for (auto p : good)
-              if (s.have.set(p)) s.bytes_have += s.geometry.piece_size(p);
-            job->done += static_cast<std::uint32_t>(n);
-            self->send(s.progress, msg::check_atom::value, job->done, job->total);
-            check_next_batch(self, lane, job);
-          },
-          [=](caf::error& e) { stop(self, 1, "checking existing data failed: " + describe(e)); });
-}
-
-// What the files on disk say at start: their stamps and the resume file.
-struct startup_files {
-  std::vector<file_stamp> stamps;
-  std::optional<std::string> resume; // nullopt: none
-  std::string resume_error;          // set: unreadable
-};
-
-} // namespace
-} // namespace actorrent
-CAF_ALLOW_UNSAFE_MESSAGE_TYPE(std::shared_ptr<actorrent::startup_files>)
-namespace actorrent {
-namespace {
-
-// The start-up reads, on the disk pool: stat() of every file (a torrent may
-// have 100,000) and the resume file can take seconds on a slow disk, and the
-// shared scheduler runs every peer's bookkeeping meanwhile.
-blocking_job read_startup_files(context_ptr ctx) {
-  return [ctx = std::move(ctx)] {
-    auto out = std::make_shared<startup_files>();
-    const auto& m = ctx->torrent;
-    try {
-      out->stamps = storage(ctx->options.download_dir, m).stamps();
-      out->resume = load_file(resume_file(ctx->options, m.info_hash), 64 << 20);
-    } catch (const std::exception& e) {
-      out->resume_error = e.what();
-    }
-    out->stamps.resize(m.files.size()); // unreadable files look absent: their pieces are fetched
-    return caf::make_message(std::move(out));
-  };
-}
-
-void check_with(self_ptr self, const startup_files& files);
-
 void load_state_and_check(self_ptr self) {
-  self->request(self->state.ctx->pools->disk, caf::infinite, msg::job_atom::value, read_startup_files(self->state.ctx))
-      .then([=](std::shared_ptr<startup_files> files) { check_with(self, *files); },
-            [=](caf::error& e) { stop(self, 1, "reading the download folder failed: " + describe(e)); });
-}
-
-void check_with(self_ptr self, const startup_files& files) {
   auto& st = self->state;
-  if (st.stopping) return;
-  const auto& m = st.ctx->torrent;
-  st.have = bitfield(m.piece_count());
-  st.resume.info_hash = m.info_hash;
-  const auto& now = files.stamps;
-  bool resume_ok = false;
-  const std::string path = resume_file(st.ctx->options, m.info_hash);
-  try {
-    if (!files.resume_error.empty()) throw std::runtime_error(files.resume_error);
-    if (files.resume) {
-      st.resume = decode_resume(*files.resume, m);
-      resume_ok = true;
-      st.downloaded_before = st.resume.downloaded;
-      if (!st.ctx->options.recheck) st.have = trusted_pieces(st.resume, m, now);
-    }
-  } catch (const std::exception& e) {
-    spdlog::warn("resume file {} is unusable ({}): checking the data on disk instead", path, e.what());
-    st.resume = resume_data{m.info_hash, bitfield(m.piece_count()), {}, 0, 0};
-  }
-  const auto to_check = pieces_to_check(st, now, resume_ok);
-  if (to_check.empty()) return start_download(self);
-
-  // A lane per core, each with its own files open, takes batches from a shared
-  // queue, so one slow file does not hold the others up; the session waits
-  // for all of them. The disk pool bounds how many run at once, engine-wide.
-  const std::size_t workers = std::max(1u, std::thread::hardware_concurrency());
-  spdlog::info("checking {} pieces of existing data", to_check.size());
-  auto job = std::make_shared<check_job>();
-  job->queue = to_check;
-  job->total = static_cast<std::uint32_t>(to_check.size());
-  job->busy = workers;
-  job->started = clock::now();
-  for (std::size_t w = 0; w < workers; ++w)
-    check_next_batch(self, std::make_shared<storage>(st.ctx->options.download_dir, st.ctx->torrent, 16, unwanted_of(*st.ctx)), job);
+  check_callbacks cb;
+  cb.progress = [=](std::uint32_t done, std::uint32_t total) { self->send(self->state.progress, msg::check_atom::value, done, total); };
+  cb.done = [=](std::shared_ptr<check_outcome> o) {
+    auto& s = self->state;
+    if (s.stopping) return;
+    s.resume = std::move(o->resume);
+    s.have = std::move(o->have);
+    s.downloaded_before = s.resume.downloaded;
+    start_download(self);
+  };
+  cb.failed = [=](const std::string& error) { stop(self, 1, error); };
+  st.check = start_check(self, st.ctx, std::move(cb));
 }
 
 // The one-shot CLI's RPC (--rpc-bind): the session answers for its one
