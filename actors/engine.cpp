@@ -7,7 +7,9 @@
 
 #include "actors/engine_state.hpp"
 #include "actors/metadata_fetcher.hpp"
+#include "actors/rest_announcer.hpp"
 #include "actors/session.hpp"
+#include "protocol/bytes.hpp"
 #include "protocol/storage/atomic_file.hpp"
 #include "protocol/engine/data_removal.hpp"
 #include "protocol/engine/path_rename.hpp"
@@ -28,6 +30,10 @@ using json = nlohmann::json;
 
 constexpr auto stop_deadline = 40s;   // sessions flush and save; past this we go anyway
 constexpr std::uint64_t save_every_ticks = 30;
+// Engine checks at once: each holds a torrent's context while it waits for
+// the disk pool, so ten thousand added at once do not hold ten thousand.
+constexpr std::size_t max_checks = 4;
+constexpr std::size_t max_answers = 64; // trackers remembered per resting torrent
 
 std::int64_t unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -72,10 +78,12 @@ void on_figures(self_ptr self, int id, const caf::actor& session, const std::str
   if (auto have = bitfield::from_wire(wire, e.meta->piece_count())) e.have = std::move(*have);
   const bool checking = e.last.value("checking", false);
   if (!checking && e.last.contains("bytes_received")) {
-    const auto uploaded = number(e.last, "bytes_uploaded");
+    const auto uploaded = number(e.last, "bytes_uploaded_now");
     const auto received = number(e.last, "bytes_received");
     const auto wasted = number(e.last, "bytes_wasted");
-    if (e.seen_uploaded >= 0) {
+    {
+      // Every figure counts from 0 at the session's start: nothing is lost
+      // before its first poll, however short it lives.
       const auto up = std::max<std::int64_t>(0, uploaded - e.seen_uploaded);
       const auto down = std::max<std::int64_t>(0, received - e.seen_received);
       e.rec.uploaded_ever += up;
@@ -121,6 +129,7 @@ bool idle_seed(const torrent_entry& e) {
 void poll(self_ptr self) {
   const auto now = clock::now();
   for (auto& [id, e] : self->state.torrents) {
+    if (e.resting) ++e.rec.seconds_seeding;
     if (!e.session) continue;
     // Time running, as Transmission counts it (whatever the polling pace).
     if (!e.last.value("checking", false)) ++(e.complete ? e.rec.seconds_seeding : e.rec.seconds_downloading);
@@ -140,7 +149,7 @@ void check_seeding_goals(self_ptr self) {
   auto& st = self->state;
   const auto now = clock::now();
   for (auto& [id, e] : st.torrents) {
-    if (!e.session || !e.complete || e.rec.paused || e.seeding_since < e.run_since) continue;
+    if (!(e.session || e.resting) || !e.complete || e.rec.paused || e.seeding_since < e.run_since) continue;
     const auto goals = goals_of(e.rec, st.settings);
     const double ratio = share_ratio(e.rec.uploaded_ever, e.rec.downloaded_ever, e.have_bytes);
     if (ratio_goal_reached(goals, ratio))
@@ -156,6 +165,27 @@ void check_seeding_goals(self_ptr self) {
   }
 }
 
+// A running seed with no peer and no traffic for rest_after goes to rest: its
+// session stops without telling the trackers (the rest announcer goes on).
+void rest_idle_seeds(self_ptr self) {
+  auto& st = self->state;
+  if (st.cfg.rest_after.count() == 0) return;
+  const auto now = clock::now();
+  for (auto& [id, e] : st.torrents) {
+    if (!e.session || e.after != after_stop::nothing) continue;
+    if (!idle_seed(e) || e.stop_after_check || e.rec.paused) {
+      e.idle_since = {};
+      continue;
+    }
+    if (e.idle_since == clock::time_point{}) {
+      e.idle_since = now;
+    } else if (now - e.idle_since >= st.cfg.rest_after) {
+      e.after = after_stop::rest;
+      self->send(e.session, msg::rest_atom::value);
+    }
+  }
+}
+
 void check_all_stopped(self_ptr self) {
   auto& st = self->state;
   if (!st.stopping) return;
@@ -165,6 +195,7 @@ void check_all_stopped(self_ptr self) {
   save_settings(self);
   for (auto& rp : st.on_stopped) rp.deliver(msg::stop_atom::value);
   st.on_stopped.clear();
+  if (st.rest) self->send_exit(st.rest, caf::exit_reason::user_shutdown);
   self->quit();
 }
 
@@ -212,7 +243,7 @@ void on_session_down(self_ptr self, int id, const caf::error& reason, bool was_f
   auto& e = it->second;
   (was_fetcher ? e.fetcher : e.session) = caf::actor{};
   e.last = json::object();
-  e.seen_uploaded = -1;
+  e.seen_uploaded = e.seen_received = e.seen_wasted = 0;
   const std::string failure = failure_of(reason);
   if (!failure.empty()) {
     e.error = failure;
@@ -230,10 +261,16 @@ void on_session_down(self_ptr self, int id, const caf::error& reason, bool was_f
   case after_stop::relocate: relocate(e); break;
   case after_stop::restart:
   case after_stop::queue:
+  case after_stop::rest:
   case after_stop::nothing: break;
   }
   save_record(self, e);
   if (st.stopping) return check_all_stopped(self);
+  if (then == after_stop::rest && e.error.empty() && !e.rec.paused && e.complete) {
+    e.resting = true;
+    announce_rest(self, id, false);
+    return;
+  }
   // A fetched magnet goes on to its download; a restart asked for happens now.
   const bool go_on = then == after_stop::restart || then == after_stop::relocate || (was_fetcher && e.meta);
   if (go_on && !e.rec.paused && e.error.empty()) start_torrent(self, id);
@@ -259,6 +296,25 @@ void on_metadata(self_ptr self, int id, const std::string& info) {
   } catch (const std::exception& ex) {
     e.error = std::string("the magnet's metadata is unusable: ") + ex.what();
   }
+}
+
+// What a tracker told the rest announcer; leechers about: the torrent wakes to serve them.
+void on_rest_news(self_ptr self, int id, const tracker_news& news) {
+  auto it = self->state.torrents.find(id);
+  if (it == self->state.torrents.end() || !it->second.resting) return;
+  auto& e = it->second;
+  auto a = std::find_if(e.answers.begin(), e.answers.end(), [&](const tracker_answer& x) { return x.url == news.url; });
+  if (a == e.answers.end()) {
+    if (e.answers.size() >= max_answers) return;
+    a = e.answers.insert(e.answers.end(), tracker_answer{news.url, 0, 0, {}});
+  }
+  a->at = unix_now();
+  a->peers = news.peers.size();
+  a->failure = news.failure;
+  if (!news.failure.empty()) return;
+  e.seeders = news.seeders;
+  e.leechers = news.leechers;
+  if (news.leechers > 0 && !news.peers.empty()) wake_torrent(self, id);
 }
 
 // The torrents of the state dir, as they were left.
@@ -301,6 +357,11 @@ caf::behavior engine_behavior(self_ptr self, std::shared_ptr<engine_state> initi
   st.torrents = std::move(initial->torrents);
   st.id_of_hash = std::move(initial->id_of_hash);
   ++st.settings.session_count;
+  {
+    auto options = std::make_shared<engine_options>(st.cfg.defaults);
+    st.rest = spawn_rest_announcer(self->home_system(), caf::actor_cast<caf::actor>(self), st.cfg.self_id, std::move(options),
+                                   st.cfg.pools);
+  }
   apply_engine_limits(st);
   save_settings(self);
   self->set_down_handler([=](caf::down_msg& dm) {
@@ -315,7 +376,7 @@ caf::behavior engine_behavior(self_ptr self, std::shared_ptr<engine_state> initi
   });
   apply_queue(self);
   std::size_t running = 0;
-  for (const auto& [id, e] : st.torrents) running += e.session || e.fetcher;
+  for (const auto& [id, e] : st.torrents) running += runs(e);
   spdlog::info("engine: {} torrents, {} started", st.torrents.size(), running);
   self->delayed_send(self, 1s, msg::tick_atom::value);
   return {
@@ -330,11 +391,19 @@ caf::behavior engine_behavior(self_ptr self, std::shared_ptr<engine_state> initi
         auto it = self->state.owner_of.find(self->current_sender() ? self->current_sender()->address() : caf::actor_addr{});
         if (it != self->state.owner_of.end()) on_metadata(self, it->second, info);
       },
+      [=](msg::tracker_atom, int id, tracker_news& news) { on_rest_news(self, id, news); },
+      [=](msg::wake_atom, const std::string& raw_hash) { // a peer's handshake names a resting torrent
+        if (raw_hash.size() != 20) return;
+        sha1_digest h{};
+        std::copy(raw_hash.begin(), raw_hash.end(), h.begin());
+        if (auto it = self->state.id_of_hash.find(to_hex(h)); it != self->state.id_of_hash.end()) wake_torrent(self, it->second);
+      },
       [=](msg::tick_atom) {
         auto& s = self->state;
         if (s.stopping) return;
         poll(self);
         check_seeding_goals(self);
+        rest_idle_seeds(self);
         apply_queue(self);
         ++s.settings.seconds_active;
         const auto now = clock::now();
@@ -355,6 +424,10 @@ caf::behavior engine_behavior(self_ptr self, std::shared_ptr<engine_state> initi
           s.stopping = true;
           spdlog::info("engine: stopping every torrent");
           for (auto& [id, e] : s.torrents) {
+            // A resting torrent has nothing to stop: its trackers forget it by their interval.
+            if (e.check) e.check->cancel();
+            e.check.reset();
+            e.check_queued = false;
             if (e.session) self->send(e.session, msg::stop_atom::value);
             if (e.fetcher) self->send(e.fetcher, msg::interrupt_atom::value, SIGTERM);
           }
@@ -459,22 +532,145 @@ void refresh_limits(engine_state& st, torrent_entry& e) {
   e.slots->own().set_limit(l.peers);
 }
 
+namespace {
+
+void start_session(self_ptr self, int id, torrent_entry& e) {
+  auto& st = self->state;
+  refresh_limits(st, e);
+  e.last = json::object();
+  e.seen_uploaded = e.seen_received = e.seen_wasted = 0;
+  e.next_poll = {};
+  e.idle_since = {};
+  e.session = spawn_session(self->home_system(), context_for(st, e), st.cfg.dht, st.cfg.listener);
+  e.recheck = false;
+  self->monitor(e.session);
+  st.owner_of[e.session.address()] = id;
+}
+
+void next_checks(self_ptr self);
+
+void on_checked(self_ptr self, int id, const check_outcome* outcome, const std::string& error) {
+  auto& st = self->state;
+  --st.checks_running;
+  auto it = st.torrents.find(id);
+  if (it != st.torrents.end()) {
+    auto& e = it->second;
+    e.check.reset();
+    if (outcome == nullptr) {
+      e.error = error;
+      spdlog::error("{}: {}", e.rec.name, error);
+      save_record(self, e);
+    } else {
+      e.have = outcome->have;
+      refresh_complete(e);
+      if (e.complete && e.rec.done_date == 0) e.rec.done_date = unix_now();
+      if (e.stop_after_check) { // torrent-verify of a stopped torrent: verified, stopped again
+        e.stop_after_check = false;
+        e.rec.paused = true;
+        save_record(self, e);
+      } else if (e.complete && st.cfg.rest_after.count() > 0) {
+        e.resting = true;
+        e.seeding_since = clock::now();
+        announce_rest(self, id, true);
+      } else {
+        start_session(self, id, e);
+      }
+    }
+  }
+  next_checks(self);
+  apply_queue(self);
+}
+
+// Starts waiting checks while there are slots.
+void next_checks(self_ptr self) {
+  auto& st = self->state;
+  while (st.checks_running < max_checks && !st.check_queue.empty() && !st.stopping) {
+    const int id = st.check_queue.front();
+    st.check_queue.pop_front();
+    auto it = st.torrents.find(id);
+    if (it == st.torrents.end() || !it->second.check_queued) continue; // stopped meanwhile
+    auto& e = it->second;
+    e.check_queued = false;
+    ++st.checks_running;
+    check_callbacks cb;
+    cb.progress = [=](std::uint32_t done, std::uint32_t total) {
+      if (auto t = self->state.torrents.find(id); t != self->state.torrents.end()) {
+        t->second.checked = done;
+        t->second.to_check = total;
+      }
+    };
+    cb.done = [=](std::shared_ptr<check_outcome> o) { on_checked(self, id, o.get(), {}); };
+    cb.failed = [=](const std::string& error) { on_checked(self, id, nullptr, error); };
+    e.checked = e.to_check = 0;
+    e.check = start_check(self, context_for(st, e), std::move(cb), true);
+    e.recheck = false;
+  }
+}
+
+// A check under way or waiting is dropped (a stop, a removal).
+void cancel_check(self_ptr self, torrent_entry& e) {
+  if (e.check) {
+    e.check->cancel();
+    e.check.reset();
+    --self->state.checks_running;
+    next_checks(self);
+  }
+  e.check_queued = false;
+}
+
+// It rests no more: the announcer lets it go (telling its trackers, unless it
+// starts again at once) and the listener closes what was parked for it.
+void end_rest(self_ptr self, int id, torrent_entry& e, bool say_stopped) {
+  auto& st = self->state;
+  e.resting = false;
+  self->send(st.rest, msg::leave_atom::value, id, say_stopped);
+  if (st.cfg.listener) self->send(st.cfg.listener, msg::rest_atom::value, std::string(as_bytes(e.rec.info_hash)), caf::actor{});
+}
+
+} // namespace
+
+void announce_rest(self_ptr self, int id, bool first) {
+  auto& st = self->state;
+  auto& e = st.torrents.at(id);
+  e.idle_since = {};
+  e.answers.clear();
+  e.last = json::object();
+  if (e.seeding_since < e.run_since) e.seeding_since = clock::now();
+  rest_ticket t{e.rec.info_hash, trackers_of(e), {e.rec.uploaded_ever, e.rec.downloaded_ever, 0}, first};
+  self->send(st.rest, msg::rest_atom::value, id, std::move(t));
+  if (st.cfg.listener)
+    self->send(st.cfg.listener, msg::rest_atom::value, std::string(as_bytes(e.rec.info_hash)), caf::actor_cast<caf::actor>(self));
+  spdlog::debug("{}: resting (complete, no peer)", e.rec.name);
+}
+
+void wake_torrent(self_ptr self, int id) {
+  auto& st = self->state;
+  auto it = st.torrents.find(id);
+  if (it == st.torrents.end() || !it->second.resting || st.stopping) return;
+  auto& e = it->second;
+  e.resting = false;
+  self->send(st.rest, msg::leave_atom::value, id, false);
+  // The listener keeps what it parked until this session joins it.
+  spdlog::debug("{}: woken", e.rec.name);
+  start_session(self, id, e);
+}
+
 void start_torrent(self_ptr self, int id) {
   auto& st = self->state;
   auto it = st.torrents.find(id);
   if (it == st.torrents.end() || st.stopping) return;
   auto& e = it->second;
-  if (e.session || e.fetcher) return;
+  if (runs(e)) return;
   e.error.clear();
   e.finished = false;
   e.after = after_stop::nothing;
   e.start_date = unix_now();
   e.run_since = clock::now();
   e.last = json::object();
-  e.seen_uploaded = -1;
+  e.seen_uploaded = e.seen_received = e.seen_wasted = 0;
   e.next_poll = {};
-  auto& sys = self->home_system();
   if (!e.meta) {
+    auto& sys = self->home_system();
     engine_options o = st.cfg.defaults;
     o.download_dir = e.rec.download_dir;
     o.max_peers = static_cast<std::size_t>(std::max(1, e.rec.peer_limit));
@@ -483,11 +679,10 @@ void start_torrent(self_ptr self, int id) {
     st.owner_of[e.fetcher.address()] = id;
     return;
   }
-  refresh_limits(st, e);
-  e.session = spawn_session(sys, context_for(st, e), st.cfg.dht, st.cfg.listener);
-  e.recheck = false;
-  self->monitor(e.session);
-  st.owner_of[e.session.address()] = id;
+  if (st.cfg.rest_after.count() == 0 && !e.stop_after_check) return start_session(self, id, e); // the session checks
+  e.check_queued = true;
+  st.check_queue.push_back(id);
+  next_checks(self);
 }
 
 void stop_torrent(self_ptr self, int id, after_stop then) {
@@ -495,14 +690,18 @@ void stop_torrent(self_ptr self, int id, after_stop then) {
   auto it = st.torrents.find(id);
   if (it == st.torrents.end()) return;
   auto& e = it->second;
+  const bool was_running = runs(e);
+  if (e.check || e.check_queued) cancel_check(self, e);
+  if (e.resting) end_rest(self, id, e, then != after_stop::restart);
   if (!e.session && !e.fetcher) {
     // Nothing runs: what would follow the stop happens now.
     e.after = then;
     if (then == after_stop::remove) return forget_torrent(self, id, e.delete_data);
     if (then == after_stop::relocate) relocate(e);
+    finish_rename(e); // one asked for while a check had its files open
     e.after = after_stop::nothing;
     save_record(self, e);
-    if (then == after_stop::restart && !e.rec.paused) start_torrent(self, id);
+    if ((then == after_stop::restart || (then == after_stop::relocate && was_running)) && !e.rec.paused) start_torrent(self, id);
     return;
   }
   // A later request wins over an earlier one, except that a removal stays a removal.
@@ -556,8 +755,8 @@ queue_entry queue_entry_of(int id, const torrent_entry& e) {
   q.direction = e.complete ? queue_direction::seed : queue_direction::download;
   q.wants_to_run = wants_to_run(e);
   q.forced = e.forced;
-  q.running = e.session || e.fetcher;
-  q.checking = e.last.value("checking", false) || e.stop_after_check;
+  q.running = runs(e);
+  q.checking = e.check || e.check_queued || e.last.value("checking", false) || e.stop_after_check;
   q.last_activity = std::max(e.active_at, e.run_since);
   return q;
 }
@@ -619,7 +818,16 @@ rpc::torrent_view view_of(const engine_state& st, const torrent_entry& e) {
     for (const auto& urls : trackers_of(e)) {
       for (const auto& url : urls) {
         rpc::tracker_view t{url, tier, {}, number(f, "seeders"), number(f, "leechers")};
-        if (const auto it = f.find("trackers"); it != f.end() && it->is_object())
+        if (e.resting) {
+          t.seeders = e.seeders;
+          t.leechers = e.leechers;
+          for (const auto& a : e.answers)
+            if (a.url == url) {
+              t.last_announce_time = a.at;
+              t.last_peer_count = static_cast<std::int64_t>(a.peers);
+              t.last_result = a.failure;
+            }
+        } else if (const auto it = f.find("trackers"); it != f.end() && it->is_object())
           if (const auto a = it->find(url); a != it->end() && a->is_object()) {
             t.last_announce_time = number(*a, "at");
             t.last_peer_count = number(*a, "peers");
@@ -632,6 +840,13 @@ rpc::torrent_view view_of(const engine_state& st, const torrent_entry& e) {
   }
   if (e.fetcher) {
     v.status = rpc::torrent_status::downloading;
+  } else if (e.check_queued) {
+    v.status = rpc::torrent_status::check_wait;
+  } else if (e.check) {
+    v.status = rpc::torrent_status::checking;
+    v.recheck_progress = e.to_check > 0 ? static_cast<double>(e.checked) / e.to_check : 0;
+  } else if (e.resting) {
+    v.status = rpc::torrent_status::seeding;
   } else if (e.session) {
     v.status = checking ? rpc::torrent_status::checking
                : e.meta && v.left_until_done == 0 ? rpc::torrent_status::seeding

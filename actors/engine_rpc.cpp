@@ -131,7 +131,7 @@ std::vector<int> selected(engine_state& st, const json& args, bool all_when_abse
   const auto now = clock::now();
   for (const auto& [id, e] : st.torrents) {
     if (sel->recently_active) {
-      if (e.session || e.fetcher || now - e.active_at < std::chrono::seconds(60)) out.push_back(id);
+      if (e.session || e.fetcher || e.check || e.check_queued || now - e.active_at < std::chrono::seconds(60)) out.push_back(id);
     } else if (sel->matches(id, to_hex(e.rec.info_hash))) {
       out.push_back(id);
     }
@@ -296,7 +296,8 @@ json torrent_set(self_ptr self, const json& args) {
     refresh_limits(st, e);
     // The running tracker client takes the new list at once (no restart).
     if (edits_trackers(args) && e.session) self->send(e.session, msg::trackers_atom::value, trackers_of(e));
-    if (c.files_changed && e.session) stop_torrent(self, c.id, after_stop::restart);
+    if (edits_trackers(args) && e.resting) announce_rest(self, c.id, false);
+    if (c.files_changed && (e.session || e.resting)) stop_torrent(self, c.id, after_stop::restart);
   }
   if (moved) store_queue_order(self, place_moved(queue_slots(st), ids));
   return json::object();
@@ -321,8 +322,8 @@ json rename_path(self_ptr self, const json& args) {
   } catch (const std::invalid_argument& ex) {
     throw bad_argument(ex.what());
   }
-  if (e.session) {
-    // Its files are open: the rename happens once the session is down, then it starts again.
+  if (e.session || e.check) {
+    // Its files are open: the rename happens once they are closed, then it starts again.
     e.pending_renames.push_back(std::move(plan));
     stop_torrent(self, ids.front(), after_stop::restart);
   } else {
@@ -449,6 +450,7 @@ json engine_stats(self_ptr self) {
     one["id"] = id;
     one["name"] = e.rec.name;
     one["running"] = static_cast<bool>(e.session || e.fetcher);
+    one["resting"] = e.resting;
     torrents.push_back(std::move(one));
   }
   return {{"threads", thread_count()}, {"torrents", torrents}};
@@ -493,7 +495,7 @@ json answer(self_ptr self, const std::string& method, const json& args) {
         auto& e = st.torrents.at(id);
         if (!e.meta) continue; // nothing to verify before the metadata is in
         e.recheck = true;
-        const bool running = static_cast<bool>(e.session);
+        const bool running = runs(e);
         if (!running) {
           e.stop_after_check = e.rec.paused;
           e.rec.paused = false;
@@ -506,7 +508,10 @@ json answer(self_ptr self, const std::string& method, const json& args) {
     }
     if (method == "torrent-reannounce") {
       for (int id : selected(st, args))
-        if (auto& e = st.torrents.at(id); e.session) self->send(e.session, msg::reannounce_atom::value);
+        if (auto& e = st.torrents.at(id); e.session)
+          self->send(e.session, msg::reannounce_atom::value);
+        else if (e.resting)
+          self->send(st.rest, msg::reannounce_atom::value, id);
       return rpc::reply(c, "success");
     }
     if (method == "torrent-remove") {

@@ -2,6 +2,7 @@
 // The engine's state, shared by its actor shell (engine.cpp) and its RPC
 // methods (engine_rpc.cpp). Private to those two files.
 #include <chrono>
+#include <deque>
 #include <map>
 #include <memory>
 #include <optional>
@@ -13,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "actors/engine.hpp"
+#include "actors/piece_check.hpp"
 #include "messages/atoms.hpp"
 #include "protocol/bitfield.hpp"
 #include "protocol/swarm/connection_budget.hpp"
@@ -29,7 +31,16 @@ namespace actorrent::engine_detail {
 using clock = std::chrono::steady_clock;
 
 // What happens once a torrent's session (or fetcher) is down.
-enum class after_stop { nothing, restart, remove, relocate, queue }; // queue: back to waiting for a slot
+// queue: back to waiting for a slot; rest: on to resting without actors.
+enum class after_stop { nothing, restart, remove, relocate, queue, rest };
+
+// A tracker's last answer to the rest announcer (torrent-get's trackerStats while resting).
+struct tracker_answer {
+  std::string url;
+  std::int64_t at = 0; // unix seconds
+  std::size_t peers = 0;
+  std::string failure;
+};
 
 struct torrent_entry {
   torrent_record rec;
@@ -40,7 +51,7 @@ struct torrent_entry {
   std::string error;                  // a local error (one line); cleared by a start
   nlohmann::json last = nlohmann::json::object(); // the session's latest figures
   bitfield have;                      // verified pieces (latest poll, or the resume file)
-  std::int64_t seen_uploaded = -1;    // last figures seen (-1: none yet in this run)
+  std::int64_t seen_uploaded = 0;     // the running session's figures last seen (each from 0 at its start)
   std::int64_t seen_received = 0;
   std::int64_t seen_wasted = 0;
   std::int64_t start_date = 0;
@@ -60,6 +71,15 @@ struct torrent_entry {
   clock::time_point seeding_since{};  // when it was first seen complete in this run
   bool dirty = false;                 // counters changed since the record was saved
   std::vector<path_rename> pending_renames; // in order, once its session is down
+  // Resting: complete, no peer, no actors; the rest announcer and the listener stand in.
+  bool resting = false;
+  std::vector<tracker_answer> answers; // while resting
+  std::int64_t seeders = -1, leechers = -1;
+  clock::time_point idle_since{};      // a running seed first seen with no peer and no traffic
+  // The engine's own check before a session starts (or it rests).
+  std::shared_ptr<check_handle> check;
+  bool check_queued = false;           // waiting for a check slot
+  std::uint32_t checked = 0, to_check = 0;
   // Its live limits, kept across restarts; created by refresh_limits.
   rate_chain_ptr download_rate, upload_rate;
   peer_slots_ptr slots;
@@ -80,6 +100,9 @@ struct engine_state {
   shared_rate_ptr download_rate = std::make_shared<shared_rate>();
   shared_rate_ptr upload_rate = std::make_shared<shared_rate>();
   connection_budget_ptr peer_budget = std::make_shared<connection_budget>(200);
+  caf::actor rest;                 // the rest announcer
+  std::deque<int> check_queue;     // torrents waiting for a check slot (stale ids skipped)
+  std::size_t checks_running = 0;
   bool stopping = false;
   std::vector<caf::response_promise> on_stopped;
   static inline const char* name = "engine";
@@ -87,8 +110,15 @@ struct engine_state {
 
 using self_ptr = caf::stateful_actor<engine_state>*;
 
+// Anything of it under way: a session, a fetcher, a check (or one waiting), or a rest.
+inline bool runs(const torrent_entry& e) { return e.session || e.fetcher || e.check || e.check_queued || e.resting; }
+
 // engine.cpp
 void start_torrent(self_ptr self, int id);
+// A resting torrent's session starts (a peer asked for it, or leechers are about).
+void wake_torrent(self_ptr self, int id);
+// The rest announcer and the listener learn of a resting torrent's trackers again.
+void announce_rest(self_ptr self, int id, bool first);
 void stop_torrent(self_ptr self, int id, after_stop then); // then: what to do once it is down
 void save_record(self_ptr self, torrent_entry& e);
 // Renames on disk and in the torrent's metainfo and record; the error in one line.

@@ -27,14 +27,27 @@ constexpr auto handshake_limit = 10s;
 // Connections that have not yet said which torrent: an attacker opening
 // thousands costs us this many descriptors at most (the oldest go first).
 constexpr std::size_t max_pending = 256;
+// A handshake for a resting torrent waits while its session starts; a few per
+// torrent, and not for long (a session starts in milliseconds).
+constexpr std::size_t max_parked_per_torrent = 8;
+constexpr auto wake_limit = 15s;
 
 struct torrent_route {
   listener_registration reg;
   bool accepting = true;
 };
 
+struct parked_connection {
+  caf::io::connection_handle hdl;
+  std::vector<char> prefix;
+  clock::time_point since;
+};
+
 struct listener_state {
   std::unordered_map<std::string, torrent_route> routes; // by raw info-hash
+  std::unordered_map<std::string, caf::actor> resting;   // torrents without a session: who wakes them
+  std::unordered_map<std::string, std::vector<parked_connection>> parked; // waiting for a woken session
+  std::size_t parked_count = 0;
   std::unordered_map<caf::io::connection_handle, clock::time_point> pending;
   peer_key next_key = first_incoming_key;
   static inline const char* name = "listener";
@@ -53,23 +66,9 @@ void drop_pending(broker_ptr self, caf::io::connection_handle hdl) {
   self->close(hdl);
 }
 
-// The first 48 bytes are in: route the connection, or close it.
-void route(broker_ptr self, caf::io::connection_handle hdl, const std::vector<char>& prefix) {
+// A connection whose torrent has a session: forked into a peer actor of it.
+void hand_over(broker_ptr self, caf::io::connection_handle hdl, const std::vector<char>& prefix, const listener_registration& reg) {
   auto& st = self->state;
-  st.pending.erase(hdl);
-  static constexpr char protocol[] = "\x13"
-                                     "BitTorrent protocol";
-  if (prefix.size() != routing_prefix || std::memcmp(prefix.data(), protocol, 20) != 0) {
-    self->close(hdl);
-    return;
-  }
-  const std::string hash(prefix.data() + 28, 20);
-  auto it = st.routes.find(hash);
-  if (it == st.routes.end() || !it->second.accepting) { // unknown, or no slot could be had
-    self->close(hdl);
-    return;
-  }
-  const auto& reg = it->second.reg;
   const peer_address from{remote_host(self, hdl), self->remote_port(hdl)};
   const peer_key key = st.next_key++;
   peer_setup setup{reg.ctx, key, from, reg.scheduler, reg.disk, reg.session.address(), reg.have, reg.upload_gate, {}};
@@ -81,6 +80,47 @@ void route(broker_ptr self, caf::io::connection_handle hdl, const std::vector<ch
   caf::actor peer = fork_incoming_peer(self, hdl, std::move(setup));
   spdlog::debug("incoming connection from {} for {}", from.to_string(), reg.ctx->torrent.name);
   caf::anon_send(reg.session, msg::join_atom::value, key, peer, from);
+}
+
+void close_parked(broker_ptr self, const std::string& hash) {
+  auto& st = self->state;
+  auto it = st.parked.find(hash);
+  if (it == st.parked.end()) return;
+  for (const auto& p : it->second) self->close(p.hdl);
+  st.parked_count -= it->second.size();
+  st.parked.erase(it);
+}
+
+// A handshake for a resting torrent: its reads stop (what the peer sends next
+// stays in the socket for its peer actor) and the engine is asked to wake it.
+void park(broker_ptr self, caf::io::connection_handle hdl, const std::vector<char>& prefix, const std::string& hash,
+          const caf::actor& waker) {
+  auto& st = self->state;
+  auto& waiting = st.parked[hash];
+  if (waiting.size() >= max_parked_per_torrent || st.parked_count >= max_pending) {
+    self->close(hdl);
+    return;
+  }
+  self->halt(hdl);
+  if (waiting.empty()) caf::anon_send(waker, msg::wake_atom::value, hash);
+  waiting.push_back({hdl, prefix, clock::now()});
+  ++st.parked_count;
+}
+
+// The first 48 bytes are in: route the connection, park it, or close it.
+void route(broker_ptr self, caf::io::connection_handle hdl, const std::vector<char>& prefix) {
+  auto& st = self->state;
+  st.pending.erase(hdl);
+  static constexpr char protocol[] = "\x13"
+                                     "BitTorrent protocol";
+  if (prefix.size() != routing_prefix || std::memcmp(prefix.data(), protocol, 20) != 0) {
+    self->close(hdl);
+    return;
+  }
+  const std::string hash(prefix.data() + 28, 20);
+  if (auto it = st.routes.find(hash); it != st.routes.end() && it->second.accepting) return hand_over(self, hdl, prefix, it->second.reg);
+  if (auto r = st.resting.find(hash); r != st.resting.end()) return park(self, hdl, prefix, hash, r->second);
+  self->close(hdl); // unknown, or no slot could be had
 }
 
 caf::behavior listener_behavior(broker_ptr self, int fd) {
@@ -100,7 +140,7 @@ caf::behavior listener_behavior(broker_ptr self, int fd) {
   return {
       [=](caf::io::new_connection_msg& m) {
         auto& st = self->state;
-        if (st.routes.empty()) { // no torrent is running
+        if (st.routes.empty() && st.resting.empty()) { // no torrent is running
           self->close(m.handle);
           return;
         }
@@ -124,11 +164,47 @@ caf::behavior listener_behavior(broker_ptr self, int fd) {
         for (const auto& [hdl, since] : self->state.pending)
           if (now - since > handshake_limit) silent.push_back(hdl);
         for (auto hdl : silent) drop_pending(self, hdl);
+        // Parked for a torrent whose session did not come in time: closed.
+        auto& st = self->state;
+        for (auto it = st.parked.begin(); it != st.parked.end();) {
+          auto& v = it->second;
+          for (auto p = v.begin(); p != v.end();)
+            if (now - p->since > wake_limit) {
+              self->close(p->hdl);
+              --st.parked_count;
+              p = v.erase(p);
+            } else {
+              ++p;
+            }
+          it = v.empty() ? st.parked.erase(it) : std::next(it);
+        }
         self->delayed_send(self, 1s, msg::tick_atom::value);
       },
       [=](msg::join_atom, const std::string& hash, listener_registration& reg) {
+        auto& st = self->state;
         self->monitor(reg.session);
-        self->state.routes[hash] = torrent_route{std::move(reg), true};
+        st.resting.erase(hash);
+        auto& route = st.routes[hash] = torrent_route{std::move(reg), true};
+        // What waited for this session goes to it now.
+        if (auto it = st.parked.find(hash); it != st.parked.end()) {
+          auto waiting = std::move(it->second);
+          st.parked.erase(it);
+          st.parked_count -= waiting.size();
+          for (const auto& p : waiting) {
+            self->trigger(p.hdl);
+            hand_over(self, p.hdl, p.prefix, route.reg);
+          }
+        }
+      },
+      // A torrent at rest (waker: who starts it) or no longer (a null waker).
+      [=](msg::rest_atom, const std::string& hash, const caf::actor& waker) {
+        auto& st = self->state;
+        if (waker) {
+          st.resting[hash] = waker;
+          return;
+        }
+        st.resting.erase(hash);
+        if (!st.routes.count(hash)) close_parked(self, hash);
       },
       [=](msg::leave_atom, const std::string& hash) { self->state.routes.erase(hash); },
       [=](msg::listen_atom, const std::string& hash, bool accepting) {

@@ -13,6 +13,12 @@
 //   (listen_atom, string hash, bool)  while false no slot could be had: closed at once
 //   (have_atom, string hash, vector<uint32_t>)  new peers get a current bitfield
 // A registration is dropped when its session goes down, whatever the cause.
+//
+// A torrent resting without a session (the engine's, complete with no peer):
+//   (rest_atom, string hash, caf::actor waker)  a handshake for it is parked
+//       (its reads halted, at most 8 per torrent, 15 s) and the waker gets
+//       (wake_atom, string hash); the session's join takes what is parked
+//   (rest_atom, string hash, caf::actor{})      no longer: what is parked is closed
 #include <cstdint>
 
 #include <caf/actor.hpp>

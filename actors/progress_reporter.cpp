@@ -97,6 +97,7 @@ nlohmann::json json_line(const progress_state& st, const download_stats& d, cons
           {"ratio", s.ratio},
           {"peer_restarts", s.peer_restarts},
           {"bytes_uploaded", s.bytes_uploaded},
+          {"bytes_uploaded_now", s.bytes_uploaded_now},
           {"requests_refused", s.requests_refused},
           {"duplicate_connections", s.duplicate_connections},
           {"seeders", s.seeders},

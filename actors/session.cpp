@@ -115,6 +115,7 @@ struct session_state {
   bool stopping = false;
   load_meter load;
   std::shared_ptr<check_handle> check; // the start-up check (piece_check.hpp)
+  bool keep_announced = false;         // stopping to rest: no 'stopped' announce
   static inline const char* name = "session";
 };
 
@@ -187,6 +188,7 @@ void stop(self_ptr self, int code, const std::string& why) {
     self->request(self->state.disk, 30s, msg::flush_atom::value)
         .then([=](msg::flush_atom) { save_and_finish(); }, [=](caf::error&) { report_then_finish(); });
   };
+  if (st.keep_announced) return flush_then();
   self->request(st.tracker, 5s, msg::leave_atom::value)
       .then([=](msg::leave_atom) { flush_then(); }, [=](caf::error&) { flush_then(); });
 }
@@ -729,6 +731,7 @@ caf::behavior session_behavior(self_ptr self, context_ptr ctx, caf::actor dht, c
         out.seeders = s.seeders;
         out.leechers = s.leechers;
         out.bytes_uploaded = s.resume.uploaded + s.uploaded_now;
+        out.bytes_uploaded_now = s.uploaded_now;
         for (const auto& [key, r] : s.rates) out.up_rate += r.to_peer;
         if (s.ctx->torrent.total_size > 0)
           out.ratio = static_cast<double>(out.bytes_uploaded) / static_cast<double>(s.ctx->torrent.total_size);
@@ -786,6 +789,12 @@ caf::behavior session_behavior(self_ptr self, context_ptr ctx, caf::actor dht, c
         ask_dht(self);
       },
       [=](msg::stop_atom) { stop(self, 0, ""); }, // the engine's stop: state saved, no fuss
+      // The engine lets it rest: stopped the same way, but its trackers are not
+      // told (the engine's rest announcer goes on announcing it).
+      [=](msg::rest_atom) {
+        self->state.keep_announced = true;
+        stop(self, 0, "");
+      },
       // For the engine: the latest figures (a JSON object) and the verified pieces (wire bytes).
       [=](msg::status_atom) {
         auto rp = self->make_response_promise<std::string, std::string>();

@@ -77,6 +77,7 @@ int run_daemon(const daemon_options& options) {
     ec_cfg.defaults = eo;
     ec_cfg.state_dir = state_dir;
     ec_cfg.download_dir = download_dir;
+    ec_cfg.rest_after = std::chrono::seconds(options.rest_after_s);
     ec_cfg.self_id = make_peer_id();
     ec_cfg.listener = spawn_listener(sys, ec_cfg.defaults.listen_port);
     ec_cfg.pools = std::make_shared<worker_pools>(spawn_worker_pools(sys, pool_sizes(options.base)));

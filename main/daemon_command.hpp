@@ -12,6 +12,7 @@ struct daemon_options {
   download_options base;    // the engine-wide options the one-shot CLI has (port, limits, DHT, faults, threads)
   std::string state_dir;    // default: $XDG_DATA_HOME/actorrent, else ~/.local/share/actorrent
   std::string download_dir; // default for new torrents: ~/Downloads
+  int rest_after_s = 60;    // a complete torrent with no peer rests after this long (0: never)
 };
 
 std::string default_state_dir();

@@ -196,6 +196,12 @@ int main(int argc, char** argv) {
   daemon_cmd->fallthrough(); // -p, --rpc-bind, limits, --no-dht ... after `daemon` too
   daemon_cmd->add_option("--state-dir", daemon.state_dir, "where torrents, settings and resume files are kept")->capture_default_str();
   daemon_cmd->add_option("--download-dir", daemon.download_dir, "where new torrents go unless told otherwise")->capture_default_str();
+  daemon_cmd
+      ->add_option("--rest-after", daemon.rest_after_s,
+                   "seconds a complete torrent with no peer runs before it rests without actors (announced by the "
+                   "engine, woken by a peer's handshake or a tracker's leechers); 0: never rests")
+      ->check(CLI::Range(0, 86400))
+      ->capture_default_str();
 
   try {
     app.parse(translate_go_flags(argc, argv));

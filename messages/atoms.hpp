@@ -51,5 +51,7 @@ using trackers_atom = caf::atom_constant<caf::atom("trackers")>;
 using job_atom = caf::atom_constant<caf::atom("job")>;
 using idle_atom = caf::atom_constant<caf::atom("idle")>;
 using dialed_atom = caf::atom_constant<caf::atom("dialed")>;
+using rest_atom = caf::atom_constant<caf::atom("rest")>;
+using wake_atom = caf::atom_constant<caf::atom("wake")>;
 
 } // namespace actorrent::msg

@@ -167,7 +167,8 @@ struct swarm_stats {
   std::uint32_t peer_restarts = 0;
   std::int64_t seeders = -1;
   std::int64_t leechers = -1;
-  std::int64_t bytes_uploaded = 0;
+  std::int64_t bytes_uploaded = 0;     // all runs (the resume file's count and this run's)
+  std::int64_t bytes_uploaded_now = 0; // this run
   std::uint64_t requests_refused = 0; // out of range, unheld piece, too long, or while choked
   std::uint32_t duplicate_connections = 0;
   std::vector<std::uint64_t> faults_injected; // per fault_kind
@@ -184,7 +185,7 @@ struct swarm_stats {
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, swarm_stats& x) {
   return f(caf::meta::type_name("swarm_stats"), x.peers_connected, x.peers_known, x.peers_banned,
-           x.peer_restarts, x.seeders, x.leechers, x.bytes_uploaded, x.requests_refused,
+           x.peer_restarts, x.seeders, x.leechers, x.bytes_uploaded, x.bytes_uploaded_now, x.requests_refused,
            x.duplicate_connections, x.faults_injected, x.actors, x.dht_nodes, x.dht_lookups, x.dht_announces, x.peers_idle,
            x.up_rate, x.ratio, x.peers_sending, x.peers_getting);
 }

@@ -736,3 +736,57 @@ BOOST_AUTO_TEST_CASE(trackers_and_file_names_are_edited_while_the_torrent_runs) 
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(daemon_rest)
+
+// Whether torrent `id` rests (no actors of its own), as the engine reports it.
+bool resting(const daemon_run& d, int id) {
+  const auto stats = d.call("actorrent-engine-stats");
+  if (!stats.is_object() || !stats.contains("arguments")) return false;
+  for (const auto& t : stats["arguments"].value("torrents", nlohmann::json::array()))
+    if (t.value("id", 0) == id) return t.value("resting", false);
+  return false;
+}
+
+BOOST_AUTO_TEST_CASE(a_complete_torrent_rests_without_actors_and_a_leechers_handshake_wakes_it) {
+  // A seed with its data present is checked by the engine and rests: no
+  // session, shown as seeding, announced by the engine (the tracker lists it).
+  // A libtorrent leecher's handshake wakes it and gets every byte; with no peer
+  // left it rests again; after a restart it rests at once, hashing nothing.
+  test::swarm up("--size-kib 3072 --seeders 0");
+  test::temp_dir root;
+  daemon_run d(root.path, free_port(), {"--rest-after", "2"});
+  d.require_ready();
+  BOOST_REQUIRE(d.call("torrent-add", {{"filename", up.torrent()}, {"download-dir", up.source_dir()}}).value("result", "") == "success");
+  BOOST_REQUIRE_MESSAGE(eventually([&] { return resting(d, 1); }, 30s), d.process->stderr_text());
+  const auto status = [&] {
+    const auto t = d.torrents({"status", "percentDone", "trackerStats", "uploadedEver"});
+    return t.empty() ? nlohmann::json::object() : t[0];
+  };
+  BOOST_TEST(status().value("status", -1) == 6, status().dump()); // seeding
+  BOOST_TEST(status().value("percentDone", 0.0) == 1.0);
+  // The engine's announce reached the tracker: it counts one seeder, and trackerStats says when.
+  BOOST_TEST(eventually([&] { return up.scrape().value("complete", 0) == 1; }, 30s), up.scrape().dump());
+  BOOST_TEST(eventually([&] { return status()["trackerStats"][0].value("lastAnnounceTime", 0) > 0; }, 30s),
+             status().dump() << d.process->stderr_text());
+
+  const std::string lt = up.new_download_dir("lt");
+  test::child_process leecher(up.libtorrent_leecher_command(lt, 90));
+  const auto finished = leecher.wait(100s);
+  BOOST_REQUIRE_MESSAGE(finished && *finished == 0, "the libtorrent leecher did not finish: " << leecher.stderr_text()
+                                                                                            << d.process->stderr_text());
+  BOOST_TEST(up.verify(lt));
+  BOOST_TEST(eventually([&] { return status().value("uploadedEver", 0) >= 3072 * 1024; }, 30s), status().dump() << d.process->stderr_text());
+  // No peer left: it rests again.
+  BOOST_TEST(eventually([&] { return resting(d, 1); }, 60s), d.process->stderr_text());
+
+  BOOST_REQUIRE(d.stop() == 0);
+  d.start();
+  d.require_ready();
+  BOOST_TEST(eventually([&] { return resting(d, 1); }, 30s), d.process->stderr_text());
+  BOOST_TEST(status().value("status", -1) == 6);
+  BOOST_TEST(!contains(d.process->stderr_text(), "pieces of existing data"), d.process->stderr_text());
+  BOOST_TEST(d.stop() == 0);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
