@@ -34,6 +34,8 @@ constexpr std::uint64_t save_every_ticks = 30;
 // the disk pool, so ten thousand added at once do not hold ten thousand.
 constexpr std::size_t max_checks = 4;
 constexpr std::size_t max_answers = 64; // trackers remembered per resting torrent
+// The queue is planned once for a burst of calls or checks (each plan is O(N)).
+constexpr auto queue_delay = 50ms;
 
 std::int64_t unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
@@ -274,7 +276,7 @@ void on_session_down(self_ptr self, int id, const caf::error& reason, bool was_f
   // A fetched magnet goes on to its download; a restart asked for happens now.
   const bool go_on = then == after_stop::restart || then == after_stop::relocate || (was_fetcher && e.meta);
   if (go_on && !e.rec.paused && e.error.empty()) start_torrent(self, id);
-  apply_queue(self); // a slot may be free
+  queue_soon(self); // a slot may be free
 }
 
 void on_metadata(self_ptr self, int id, const std::string& info) {
@@ -343,6 +345,7 @@ void load_torrents(engine_state& st) {
     }
     if (st.torrents.count(e.rec.id) || e.rec.id <= 0) e.rec.id = st.settings.next_id++;
     st.settings.next_id = std::max(st.settings.next_id, e.rec.id + 1);
+    st.queue_end = std::max(st.queue_end, e.rec.queue_position + 1);
     st.id_of_hash[hex] = e.rec.id;
     st.torrents.emplace(e.rec.id, std::move(e));
   }
@@ -356,6 +359,7 @@ caf::behavior engine_behavior(self_ptr self, std::shared_ptr<engine_state> initi
   st.settings = initial->settings;
   st.torrents = std::move(initial->torrents);
   st.id_of_hash = std::move(initial->id_of_hash);
+  st.queue_end = initial->queue_end;
   ++st.settings.session_count;
   {
     auto options = std::make_shared<engine_options>(st.cfg.defaults);
@@ -384,7 +388,7 @@ caf::behavior engine_behavior(self_ptr self, std::shared_ptr<engine_state> initi
         const auto args = json::parse(arguments, nullptr, false);
         auto reply = answer(self, method, args.is_object() ? args : json::object()).dump();
         // A call may have started, stopped, added or moved torrents, or resized a queue.
-        if (method != "torrent-get" && method != "session-get" && method != "session-stats") apply_queue(self);
+        if (method != "torrent-get" && method != "session-get" && method != "session-stats") queue_soon(self);
         return reply;
       },
       [=](msg::complete_atom, const std::string& info) { // a fetcher has the metadata
@@ -404,7 +408,7 @@ caf::behavior engine_behavior(self_ptr self, std::shared_ptr<engine_state> initi
         poll(self);
         check_seeding_goals(self);
         rest_idle_seeds(self);
-        apply_queue(self);
+        if (s.ticks % 5 == 0) queue_soon(self); // stalled torrents give their slots up
         ++s.settings.seconds_active;
         const auto now = clock::now();
         s.removed.erase(std::remove_if(s.removed.begin(), s.removed.end(), [&](const auto& r) { return now - r.second > 2min; }),
@@ -413,8 +417,14 @@ caf::behavior engine_behavior(self_ptr self, std::shared_ptr<engine_state> initi
           for (auto& [id, e] : s.torrents)
             if (e.dirty) save_record(self, e);
           save_settings(self);
+        } else if (s.settings_dirty) {
+          save_settings(self);
         }
         self->delayed_send(self, 1s, msg::tick_atom::value);
+      },
+      [=](msg::queue_atom) {
+        self->state.queue_pending = false;
+        apply_queue(self);
       },
       [=](msg::stop_atom) {
         auto& s = self->state;
@@ -460,7 +470,15 @@ void save_record(self_ptr self, torrent_entry& e) {
   }
 }
 
+void queue_soon(self_ptr self) {
+  auto& st = self->state;
+  if (st.queue_pending || st.stopping) return;
+  st.queue_pending = true;
+  self->delayed_send(self, queue_delay, msg::queue_atom::value);
+}
+
 void save_settings(self_ptr self) {
+  self->state.settings_dirty = false;
   try {
     save_file_atomically(settings_path(self->state), encode_settings(self->state.settings));
   } catch (const std::exception& ex) {
@@ -578,7 +596,7 @@ void on_checked(self_ptr self, int id, const check_outcome* outcome, const std::
     }
   }
   next_checks(self);
-  apply_queue(self);
+  queue_soon(self);
 }
 
 // Starts waiting checks while there are slots.
@@ -779,7 +797,7 @@ void apply_queue(self_ptr self) {
   for (int id : plan.start) start_torrent(self, id);
 }
 
-rpc::torrent_view view_of(const engine_state& st, const torrent_entry& e) {
+rpc::torrent_view view_of(const engine_state& st, const torrent_entry& e, rpc::view_parts parts) {
   rpc::torrent_view v;
   v.record = e.rec;
   v.hash_hex = to_hex(e.rec.info_hash);
@@ -797,12 +815,12 @@ rpc::torrent_view view_of(const engine_state& st, const torrent_entry& e) {
     v.total_size = m.total_size;
     v.piece_count = m.piece_count();
     v.piece_size = m.piece_length;
-    v.pieces_wire = std::string(e.have.wire_bytes());
+    if (parts.pieces) v.pieces_wire = std::string(e.have.wire_bytes());
     const auto p = progress_of(m, e.have, e.rec.wanted);
     v.have_valid = p.have_bytes;
     v.size_when_done = p.wanted_bytes;
     v.left_until_done = p.wanted_left;
-    for (std::size_t i = 0; i < m.files.size(); ++i) {
+    for (std::size_t i = 0; parts.files && i < m.files.size(); ++i) {
       const auto& file = m.files[i];
       rpc::file_view fv;
       fv.name = file.path_string();
@@ -815,7 +833,7 @@ rpc::torrent_view view_of(const engine_state& st, const torrent_entry& e) {
       v.files.push_back(std::move(fv));
     }
     int tier = 0;
-    for (const auto& urls : trackers_of(e)) {
+    for (const auto& urls : parts.trackers ? trackers_of(e) : tracker_list{}) {
       for (const auto& url : urls) {
         rpc::tracker_view t{url, tier, {}, number(f, "seeders"), number(f, "leechers")};
         if (e.resting) {
@@ -874,7 +892,7 @@ rpc::torrent_view view_of(const engine_state& st, const torrent_entry& e) {
     v.eta = v.left_until_done == 0 ? -1 : v.rate_download > 0 ? v.left_until_done / v.rate_download : -2;
   }
   v.start_date = e.start_date;
-  if (e.rec.magnet.empty()) {
+  if (parts.magnet && e.rec.magnet.empty()) {
     std::string link = "magnet:?xt=urn:btih:" + v.hash_hex;
     for (const auto& tier : trackers_of(e))
       for (const auto& url : tier) link += "&tr=" + url;

@@ -145,7 +145,10 @@ json torrent_get(self_ptr self, const json& args) {
   const auto request = rpc::parse_torrent_get(args, error);
   if (!request) throw bad_argument(error);
   std::vector<rpc::torrent_view> views;
-  for (int id : selected(st, args)) views.push_back(view_of(st, st.torrents.at(id)));
+  const auto parts = rpc::parts_for(request->fields);
+  const auto ids = selected(st, args);
+  views.reserve(ids.size());
+  for (int id : ids) views.push_back(view_of(st, st.torrents.at(id), parts));
   std::vector<const rpc::torrent_view*> pointers;
   for (const auto& v : views) pointers.push_back(&v);
   json out = rpc::torrent_get_reply(pointers, *request);
@@ -205,8 +208,7 @@ json torrent_add(self_ptr self, const json& args) {
   r.bandwidth_priority = static_cast<int>(get_int(args, "bandwidthPriority", 0, -1, 1));
   if (args.contains("labels")) r.labels = get_labels(args);
   apply_file_choices(r, args, meta ? meta->files.size() : 0);
-  r.queue_position = 0; // the end of the queue
-  for (const auto& [other, known] : st.torrents) r.queue_position = std::max(r.queue_position, known.rec.queue_position + 1);
+  r.queue_position = st.queue_end++; // the end of the queue
   r.id = st.settings.next_id++;
   if (meta) {
     e.have = bitfield(meta->piece_count());
@@ -221,7 +223,9 @@ json torrent_add(self_ptr self, const json& args) {
   st.torrents.emplace(id, std::move(e));
   ++st.run_files_added;
   ++st.settings.files_added;
-  save_settings(self);
+  // Within a second (the record above is what a crash must not lose; next_id
+  // is recovered from the records at load).
+  st.settings_dirty = true;
   spdlog::info("{}: added (id {})", name, id);
   // It starts when the queue has a slot for it (the engine applies the queue after each call).
   return {{"torrent-added", {{"id", id}, {"name", name}, {"hashString", hex}}}};
@@ -229,6 +233,8 @@ json torrent_add(self_ptr self, const json& args) {
 
 // Positions 0..n-1 in the given order, saved where they changed.
 void store_queue_order(self_ptr self, const std::vector<int>& order) {
+  auto& end = self->state.queue_end;
+  end = std::max(end, static_cast<int>(order.size()));
   for (std::size_t i = 0; i < order.size(); ++i) {
     auto& e = self->state.torrents.at(order[i]);
     if (e.rec.queue_position != static_cast<int>(i)) {

@@ -103,6 +103,9 @@ struct engine_state {
   caf::actor rest;                 // the rest announcer
   std::deque<int> check_queue;     // torrents waiting for a check slot (stale ids skipped)
   std::size_t checks_running = 0;
+  bool queue_pending = false;      // a queue_atom is on its way
+  bool settings_dirty = false;     // saved within a second
+  int queue_end = 0;               // past the last queue position given
   bool stopping = false;
   std::vector<caf::response_promise> on_stopped;
   static inline const char* name = "engine";
@@ -132,8 +135,9 @@ void save_settings(self_ptr self);
 void forget_torrent(self_ptr self, int id, bool delete_data); // the session is down: gone for good
 void refresh_complete(torrent_entry& e);
 void apply_queue(self_ptr self); // starts and queues torrents as the queue policy says
+void queue_soon(self_ptr self);  // apply_queue within queue_delay, once for all asking meanwhile
 context_ptr context_for(const engine_state& st, const torrent_entry& e);
-rpc::torrent_view view_of(const engine_state& st, const torrent_entry& e);
+rpc::torrent_view view_of(const engine_state& st, const torrent_entry& e, rpc::view_parts parts = {});
 
 // engine_rpc.cpp: one call, answered now (the reply JSON, without tag).
 nlohmann::json answer(self_ptr self, const std::string& method, const nlohmann::json& arguments);

@@ -53,5 +53,6 @@ using idle_atom = caf::atom_constant<caf::atom("idle")>;
 using dialed_atom = caf::atom_constant<caf::atom("dialed")>;
 using rest_atom = caf::atom_constant<caf::atom("rest")>;
 using wake_atom = caf::atom_constant<caf::atom("wake")>;
+using queue_atom = caf::atom_constant<caf::atom("queue")>;
 
 } // namespace actorrent::msg

@@ -276,6 +276,17 @@ std::optional<torrent_get_request> parse_torrent_get(const json& arguments, std:
   return r;
 }
 
+view_parts parts_for(const std::vector<std::string>& fields) {
+  view_parts p;
+  for (const auto& f : fields) {
+    p.files |= f == "files" || f == "fileStats" || f == "priorities" || f == "wanted" || f == "file-count";
+    p.trackers |= f == "trackers" || f == "trackerStats" || f == "trackerList";
+    p.pieces |= f == "pieces";
+    p.magnet |= f == "magnetLink";
+  }
+  return p;
+}
+
 json torrent_get_reply(const std::vector<const torrent_view*>& views, const torrent_get_request& request) {
   json torrents = json::array();
   if (request.table) {

@@ -93,6 +93,18 @@ struct torrent_get_request {
   bool table = false;
 };
 std::optional<torrent_get_request> parse_torrent_get(const nlohmann::json& arguments, std::string& error);
+
+// The costly parts of a torrent_view that a field list reads: the engine
+// builds only those (listing ten thousand torrents must not build ten
+// thousand file lists, tracker lists, bitfields and magnet links).
+struct view_parts {
+  bool files = false;    // files, fileStats, priorities, wanted, file-count
+  bool trackers = false; // trackers, trackerStats, trackerList
+  bool pieces = false;   // pieces
+  bool magnet = false;   // magnetLink
+  static view_parts all() { return {true, true, true, true}; }
+};
+view_parts parts_for(const std::vector<std::string>& fields);
 nlohmann::json torrent_get_reply(const std::vector<const torrent_view*>& views, const torrent_get_request& request);
 
 // Which torrents a call's `ids` names: all (absent), "recently-active", one

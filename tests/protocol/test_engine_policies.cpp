@@ -89,6 +89,23 @@ BOOST_AUTO_TEST_CASE(torrent_get_gives_the_named_fields_as_objects_or_a_table) {
   BOOST_TEST(t[2][0] == 4);
 }
 
+BOOST_AUTO_TEST_CASE(a_listing_asks_for_none_of_the_costly_parts) {
+  // What transmission-remote -l and the web client's list ask: no files,
+  // trackers, bitfield or magnet link is built for them.
+  const auto list = rpc::parts_for({"id", "name", "status", "percentDone", "rateDownload", "eta", "peersConnected"});
+  BOOST_TEST(!list.files);
+  BOOST_TEST(!list.trackers);
+  BOOST_TEST(!list.pieces);
+  BOOST_TEST(!list.magnet);
+  const auto detail = rpc::parts_for({"fileStats", "trackerList", "pieces", "magnetLink"});
+  BOOST_TEST(detail.files);
+  BOOST_TEST(detail.trackers);
+  BOOST_TEST(detail.pieces);
+  BOOST_TEST(detail.magnet);
+  BOOST_TEST(rpc::parts_for({"file-count"}).files);
+  BOOST_TEST(rpc::parts_for({"trackerStats"}).trackers);
+}
+
 BOOST_AUTO_TEST_CASE(ids_are_numbers_hashes_or_recently_active) {
   std::string error;
   BOOST_TEST(rpc::parse_ids(json::object(), error)->all);
