@@ -30,16 +30,8 @@ using json = nlohmann::json;
 
 constexpr auto stop_deadline = 40s;   // sessions flush and save; past this we go anyway
 constexpr std::uint64_t save_every_ticks = 30;
-// Engine checks at once: each holds a torrent's context while it waits for
-// the disk pool, so ten thousand added at once do not hold ten thousand.
-constexpr std::size_t max_checks = 4;
-constexpr std::size_t max_answers = 64; // trackers remembered per resting torrent
 // The queue is planned once for a burst of calls or checks (each plan is O(N)).
 constexpr auto queue_delay = 50ms;
-
-std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 std::string settings_path(const engine_state& st) { return st.store->dir() + "/engine.json"; }
 
@@ -50,11 +42,6 @@ std::string failure_of(const caf::error& reason) {
   const auto& ctx = reason.context();
   if (ctx.size() > 0 && ctx.match_element<std::string>(0)) return ctx.get_as<std::string>(0);
   return caf::to_string(reason);
-}
-
-std::int64_t number(const json& j, const char* key) {
-  const auto it = j.find(key);
-  return it != j.end() && it->is_number() ? static_cast<std::int64_t>(it->get<double>()) : 0;
 }
 
 // A torrent's verified pieces while no session runs: what its resume file vouches for.
@@ -121,13 +108,6 @@ void on_figures(self_ptr self, int id, const caf::actor& session, const std::str
   }
 }
 
-// An idle seed: complete, no peer, nothing moving. Its figures cannot change
-// until a peer comes, so it is asked every 10 s instead of every second.
-bool idle_seed(const torrent_entry& e) {
-  return e.complete && !e.last.empty() && !e.last.value("checking", false) && number(e.last, "peers_connected") == 0 &&
-         number(e.last, "down_rate") == 0 && number(e.last, "up_rate") == 0;
-}
-
 void poll(self_ptr self) {
   const auto now = clock::now();
   for (auto& [id, e] : self->state.torrents) {
@@ -164,27 +144,6 @@ void check_seeding_goals(self_ptr self) {
     e.finished = true;
     e.forced = false;
     stop_torrent(self, id, after_stop::nothing);
-  }
-}
-
-// A running seed with no peer and no traffic for rest_after goes to rest: its
-// session stops without telling the trackers (the rest announcer goes on).
-void rest_idle_seeds(self_ptr self) {
-  auto& st = self->state;
-  if (st.cfg.rest_after.count() == 0) return;
-  const auto now = clock::now();
-  for (auto& [id, e] : st.torrents) {
-    if (!e.session || e.after != after_stop::nothing) continue;
-    if (!idle_seed(e) || e.stop_after_check || e.rec.paused) {
-      e.idle_since = {};
-      continue;
-    }
-    if (e.idle_since == clock::time_point{}) {
-      e.idle_since = now;
-    } else if (now - e.idle_since >= st.cfg.rest_after) {
-      e.after = after_stop::rest;
-      self->send(e.session, msg::rest_atom::value);
-    }
   }
 }
 
@@ -298,25 +257,6 @@ void on_metadata(self_ptr self, int id, const std::string& info) {
   } catch (const std::exception& ex) {
     e.error = std::string("the magnet's metadata is unusable: ") + ex.what();
   }
-}
-
-// What a tracker told the rest announcer; leechers about: the torrent wakes to serve them.
-void on_rest_news(self_ptr self, int id, const tracker_news& news) {
-  auto it = self->state.torrents.find(id);
-  if (it == self->state.torrents.end() || !it->second.resting) return;
-  auto& e = it->second;
-  auto a = std::find_if(e.answers.begin(), e.answers.end(), [&](const tracker_answer& x) { return x.url == news.url; });
-  if (a == e.answers.end()) {
-    if (e.answers.size() >= max_answers) return;
-    a = e.answers.insert(e.answers.end(), tracker_answer{news.url, 0, 0, {}});
-  }
-  a->at = unix_now();
-  a->peers = news.peers.size();
-  a->failure = news.failure;
-  if (!news.failure.empty()) return;
-  e.seeders = news.seeders;
-  e.leechers = news.leechers;
-  if (news.leechers > 0 && !news.peers.empty()) wake_torrent(self, id);
 }
 
 // The torrents of the state dir, as they were left.
@@ -550,129 +490,6 @@ void refresh_limits(engine_state& st, torrent_entry& e) {
   e.slots->own().set_limit(l.peers);
 }
 
-namespace {
-
-void start_session(self_ptr self, int id, torrent_entry& e) {
-  auto& st = self->state;
-  refresh_limits(st, e);
-  e.last = json::object();
-  e.seen_uploaded = e.seen_received = e.seen_wasted = 0;
-  e.next_poll = {};
-  e.idle_since = {};
-  e.session = spawn_session(self->home_system(), context_for(st, e), st.cfg.dht, st.cfg.listener);
-  e.recheck = false;
-  self->monitor(e.session);
-  st.owner_of[e.session.address()] = id;
-}
-
-void next_checks(self_ptr self);
-
-void on_checked(self_ptr self, int id, const check_outcome* outcome, const std::string& error) {
-  auto& st = self->state;
-  --st.checks_running;
-  auto it = st.torrents.find(id);
-  if (it != st.torrents.end()) {
-    auto& e = it->second;
-    e.check.reset();
-    if (outcome == nullptr) {
-      e.error = error;
-      spdlog::error("{}: {}", e.rec.name, error);
-      save_record(self, e);
-    } else {
-      e.have = outcome->have;
-      refresh_complete(e);
-      if (e.complete && e.rec.done_date == 0) e.rec.done_date = unix_now();
-      if (e.stop_after_check) { // torrent-verify of a stopped torrent: verified, stopped again
-        e.stop_after_check = false;
-        e.rec.paused = true;
-        save_record(self, e);
-      } else if (e.complete && st.cfg.rest_after.count() > 0) {
-        e.resting = true;
-        e.seeding_since = clock::now();
-        announce_rest(self, id, true);
-      } else {
-        start_session(self, id, e);
-      }
-    }
-  }
-  next_checks(self);
-  queue_soon(self);
-}
-
-// Starts waiting checks while there are slots.
-void next_checks(self_ptr self) {
-  auto& st = self->state;
-  while (st.checks_running < max_checks && !st.check_queue.empty() && !st.stopping) {
-    const int id = st.check_queue.front();
-    st.check_queue.pop_front();
-    auto it = st.torrents.find(id);
-    if (it == st.torrents.end() || !it->second.check_queued) continue; // stopped meanwhile
-    auto& e = it->second;
-    e.check_queued = false;
-    ++st.checks_running;
-    check_callbacks cb;
-    cb.progress = [=](std::uint32_t done, std::uint32_t total) {
-      if (auto t = self->state.torrents.find(id); t != self->state.torrents.end()) {
-        t->second.checked = done;
-        t->second.to_check = total;
-      }
-    };
-    cb.done = [=](std::shared_ptr<check_outcome> o) { on_checked(self, id, o.get(), {}); };
-    cb.failed = [=](const std::string& error) { on_checked(self, id, nullptr, error); };
-    e.checked = e.to_check = 0;
-    e.check = start_check(self, context_for(st, e), std::move(cb), true);
-    e.recheck = false;
-  }
-}
-
-// A check under way or waiting is dropped (a stop, a removal).
-void cancel_check(self_ptr self, torrent_entry& e) {
-  if (e.check) {
-    e.check->cancel();
-    e.check.reset();
-    --self->state.checks_running;
-    next_checks(self);
-  }
-  e.check_queued = false;
-}
-
-// It rests no more: the announcer lets it go (telling its trackers, unless it
-// starts again at once) and the listener closes what was parked for it.
-void end_rest(self_ptr self, int id, torrent_entry& e, bool say_stopped) {
-  auto& st = self->state;
-  e.resting = false;
-  self->send(st.rest, msg::leave_atom::value, id, say_stopped);
-  if (st.cfg.listener) self->send(st.cfg.listener, msg::rest_atom::value, std::string(as_bytes(e.rec.info_hash)), caf::actor{});
-}
-
-} // namespace
-
-void announce_rest(self_ptr self, int id, bool first) {
-  auto& st = self->state;
-  auto& e = st.torrents.at(id);
-  e.idle_since = {};
-  e.answers.clear();
-  e.last = json::object();
-  if (e.seeding_since < e.run_since) e.seeding_since = clock::now();
-  rest_ticket t{e.rec.info_hash, trackers_of(e), {e.rec.uploaded_ever, e.rec.downloaded_ever, 0}, first};
-  self->send(st.rest, msg::rest_atom::value, id, std::move(t));
-  if (st.cfg.listener)
-    self->send(st.cfg.listener, msg::rest_atom::value, std::string(as_bytes(e.rec.info_hash)), caf::actor_cast<caf::actor>(self));
-  spdlog::debug("{}: resting (complete, no peer)", e.rec.name);
-}
-
-void wake_torrent(self_ptr self, int id) {
-  auto& st = self->state;
-  auto it = st.torrents.find(id);
-  if (it == st.torrents.end() || !it->second.resting || st.stopping) return;
-  auto& e = it->second;
-  e.resting = false;
-  self->send(st.rest, msg::leave_atom::value, id, false);
-  // The listener keeps what it parked until this session joins it.
-  spdlog::debug("{}: woken", e.rec.name);
-  start_session(self, id, e);
-}
-
 void start_torrent(self_ptr self, int id) {
   auto& st = self->state;
   auto it = st.torrents.find(id);
@@ -760,145 +577,6 @@ void refresh_complete(torrent_entry& e) {
   const auto progress = progress_of(*e.meta, e.have, e.rec.wanted);
   e.complete = progress.wanted_left == 0;
   e.have_bytes = progress.have_bytes;
-}
-
-namespace {
-
-bool wants_to_run(const torrent_entry& e) { return !e.rec.paused && e.error.empty() && !e.finished; }
-
-queue_entry queue_entry_of(int id, const torrent_entry& e) {
-  queue_entry q;
-  q.id = id;
-  q.position = e.rec.queue_position;
-  q.direction = e.complete ? queue_direction::seed : queue_direction::download;
-  q.wants_to_run = wants_to_run(e);
-  q.forced = e.forced;
-  q.running = runs(e);
-  q.checking = e.check || e.check_queued || e.last.value("checking", false) || e.stop_after_check;
-  q.last_activity = std::max(e.active_at, e.run_since);
-  return q;
-}
-
-} // namespace
-
-void apply_queue(self_ptr self) {
-  auto& st = self->state;
-  if (st.stopping) return;
-  std::vector<queue_entry> entries;
-  entries.reserve(st.torrents.size());
-  for (const auto& [id, e] : st.torrents) entries.push_back(queue_entry_of(id, e));
-  const auto plan = plan_queue(std::move(entries), queue_limits_of(st.settings), clock::now());
-  for (int id : plan.stop) {
-    auto& e = st.torrents.at(id);
-    if (e.after == after_stop::queue) continue; // already on its way back
-    spdlog::info("{}: queued (position {})", e.rec.name, e.rec.queue_position);
-    stop_torrent(self, id, after_stop::queue);
-  }
-  for (int id : plan.start) start_torrent(self, id);
-}
-
-rpc::torrent_view view_of(const engine_state& st, const torrent_entry& e, rpc::view_parts parts) {
-  rpc::torrent_view v;
-  v.record = e.rec;
-  v.hash_hex = to_hex(e.rec.info_hash);
-  v.has_metadata = e.meta.has_value();
-  v.finished = e.finished;
-  v.metadata_percent = e.meta ? 1.0 : 0.0;
-  const json& f = e.last;
-  const bool checking = f.value("checking", false);
-  if (e.meta) {
-    const auto& m = *e.meta;
-    v.comment = m.comment;
-    v.creator = m.created_by;
-    v.date_created = m.creation_date.value_or(0);
-    v.is_private = m.is_private;
-    v.total_size = m.total_size;
-    v.piece_count = m.piece_count();
-    v.piece_size = m.piece_length;
-    if (parts.pieces) v.pieces_wire = std::string(e.have.wire_bytes());
-    const auto p = progress_of(m, e.have, e.rec.wanted);
-    v.have_valid = p.have_bytes;
-    v.size_when_done = p.wanted_bytes;
-    v.left_until_done = p.wanted_left;
-    for (std::size_t i = 0; parts.files && i < m.files.size(); ++i) {
-      const auto& file = m.files[i];
-      rpc::file_view fv;
-      fv.name = file.path_string();
-      fv.length = file.length;
-      fv.bytes_completed = p.file_done[i];
-      if (m.piece_length > 0 && file.length > 0) {
-        fv.begin_piece = static_cast<std::uint32_t>(file.offset / m.piece_length);
-        fv.end_piece = static_cast<std::uint32_t>((file.offset + file.length - 1) / m.piece_length) + 1;
-      }
-      v.files.push_back(std::move(fv));
-    }
-    int tier = 0;
-    for (const auto& urls : parts.trackers ? trackers_of(e) : tracker_list{}) {
-      for (const auto& url : urls) {
-        rpc::tracker_view t{url, tier, {}, number(f, "seeders"), number(f, "leechers")};
-        if (e.resting) {
-          t.seeders = e.seeders;
-          t.leechers = e.leechers;
-          for (const auto& a : e.answers)
-            if (a.url == url) {
-              t.last_announce_time = a.at;
-              t.last_peer_count = static_cast<std::int64_t>(a.peers);
-              t.last_result = a.failure;
-            }
-        } else if (const auto it = f.find("trackers"); it != f.end() && it->is_object())
-          if (const auto a = it->find(url); a != it->end() && a->is_object()) {
-            t.last_announce_time = number(*a, "at");
-            t.last_peer_count = number(*a, "peers");
-            t.last_result = a->value("failure", "");
-          }
-        v.trackers.push_back(std::move(t));
-      }
-      ++tier;
-    }
-  }
-  if (e.fetcher) {
-    v.status = rpc::torrent_status::downloading;
-  } else if (e.check_queued) {
-    v.status = rpc::torrent_status::check_wait;
-  } else if (e.check) {
-    v.status = rpc::torrent_status::checking;
-    v.recheck_progress = e.to_check > 0 ? static_cast<double>(e.checked) / e.to_check : 0;
-  } else if (e.resting) {
-    v.status = rpc::torrent_status::seeding;
-  } else if (e.session) {
-    v.status = checking ? rpc::torrent_status::checking
-               : e.meta && v.left_until_done == 0 ? rpc::torrent_status::seeding
-                                                  : rpc::torrent_status::downloading;
-  } else if (wants_to_run(e)) {
-    v.status = e.complete ? rpc::torrent_status::seed_wait : rpc::torrent_status::download_wait;
-  } else {
-    v.status = rpc::torrent_status::stopped;
-  }
-  v.stalled = is_stalled(queue_entry_of(e.rec.id, e), queue_limits_of(st.settings), clock::now());
-  if (checking) {
-    const double total = static_cast<double>(number(f, "to_check"));
-    v.recheck_progress = total > 0 ? static_cast<double>(number(f, "checked")) / total : 0;
-  }
-  if (!e.error.empty()) {
-    v.error = 3;
-    v.error_string = e.error;
-  }
-  if (e.session && !checking) {
-    v.rate_download = number(f, "down_rate");
-    v.rate_upload = number(f, "up_rate");
-    v.peers_connected = static_cast<std::uint32_t>(number(f, "peers_connected"));
-    v.peers_sending = static_cast<std::uint32_t>(number(f, "peers_sending"));
-    v.peers_getting = static_cast<std::uint32_t>(number(f, "peers_getting"));
-    v.eta = v.left_until_done == 0 ? -1 : v.rate_download > 0 ? v.left_until_done / v.rate_download : -2;
-  }
-  v.start_date = e.start_date;
-  if (parts.magnet && e.rec.magnet.empty()) {
-    std::string link = "magnet:?xt=urn:btih:" + v.hash_hex;
-    for (const auto& tier : trackers_of(e))
-      for (const auto& url : tier) link += "&tr=" + url;
-    v.record.magnet = link;
-  }
-  return v;
 }
 
 } // namespace engine_detail

@@ -16,6 +16,7 @@
 #include "actors/engine.hpp"
 #include "actors/piece_check.hpp"
 #include "messages/atoms.hpp"
+#include "messages/types.hpp"
 #include "protocol/bitfield.hpp"
 #include "protocol/swarm/connection_budget.hpp"
 #include "protocol/swarm/rate_limit.hpp"
@@ -116,6 +117,16 @@ using self_ptr = caf::stateful_actor<engine_state>*;
 // Anything of it under way: a session, a fetcher, a check (or one waiting), or a rest.
 inline bool runs(const torrent_entry& e) { return e.session || e.fetcher || e.check || e.check_queued || e.resting; }
 
+inline std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// A number of a session's figures (0 when absent).
+inline std::int64_t number(const nlohmann::json& j, const char* key) {
+  const auto it = j.find(key);
+  return it != j.end() && it->is_number() ? static_cast<std::int64_t>(it->get<double>()) : 0;
+}
+
 // engine.cpp
 void start_torrent(self_ptr self, int id);
 // A resting torrent's session starts (a peer asked for it, or leechers are about).
@@ -138,6 +149,15 @@ void apply_queue(self_ptr self); // starts and queues torrents as the queue poli
 void queue_soon(self_ptr self);  // apply_queue within queue_delay, once for all asking meanwhile
 context_ptr context_for(const engine_state& st, const torrent_entry& e);
 rpc::torrent_view view_of(const engine_state& st, const torrent_entry& e, rpc::view_parts parts = {});
+
+// engine_rest.cpp: the engine's checks, rests and wake-ups.
+bool idle_seed(const torrent_entry& e); // complete, no peer, nothing moving
+void rest_idle_seeds(self_ptr self);    // running seeds idle for rest_after go to rest
+void on_rest_news(self_ptr self, int id, const tracker_news& news);
+void start_session(self_ptr self, int id, torrent_entry& e);
+void next_checks(self_ptr self);        // starts waiting checks while there are slots
+void cancel_check(self_ptr self, torrent_entry& e);
+void end_rest(self_ptr self, int id, torrent_entry& e, bool say_stopped);
 
 // engine_rpc.cpp: one call, answered now (the reply JSON, without tag).
 nlohmann::json answer(self_ptr self, const std::string& method, const nlohmann::json& arguments);

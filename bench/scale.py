@@ -91,6 +91,11 @@ def make_torrents(work, n):
         hashes.append(str(lt.torrent_info(lt.bdecode(body)).info_hashes().v1))
     with open(os.path.join(work, "whitelist"), "w") as f:
         f.write("\n".join(hashes) + "\n")
+    # opentracker drops to nobody after its chroot: its folder and whitelist
+    # must be readable by others (mkdtemp makes 0700; then every announce is
+    # refused as "not authorized" and every client retries with backoff).
+    os.chmod(work, 0o755)
+    os.chmod(os.path.join(work, "whitelist"), 0o644)
     tracker = subprocess.Popen(["opentracker", "-i", "127.0.0.1", "-p", str(tport), "-P", str(tport), "-w", "whitelist",
                                 "-d", work], cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                start_new_session=True)
