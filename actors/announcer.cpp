@@ -79,7 +79,7 @@ announce_result announcer::announce(announce_event event, const transfer_totals&
       req.numwant = event == announce_event::stopped ? 0 : 200;
       req.key = key;
       req.tracker_id = tracker_id;
-      if (event != announce_event::stopped && inject(faults, fault_kind::tracker_fail, fault_sink)) {
+      if (event != announce_event::stopped && faults && inject(*faults, fault_kind::tracker_fail, fault_sink)) {
         news.failure = "injected fault: tracker-fail";
         continue;
       }

@@ -35,7 +35,9 @@ struct announcer {
   std::string tracker_id;
   std::uint32_t key = 0;
   int failures_in_a_row = 0;
-  fault_injector faults;
+  // Only with a fault plan: its generator is 2.5 KB, and the rest announcer
+  // holds an announcer for each of ten thousand torrents.
+  std::unique_ptr<fault_injector> faults;
   caf::actor fault_sink; // told of each injected fault
   caf::actor udp;        // the BEP 15 client (owned by whoever spawned it)
 

@@ -90,13 +90,18 @@ void run_call(broker_ptr self, caf::io::connection_handle hdl, const rpc::http_r
   self->request(st.backend, call_timeout, msg::rpc_atom::value, c.method, c.arguments.dump())
       .then(
           [=](const std::string& answer) {
-            auto j = nlohmann::json::parse(answer, nullptr, false);
-            if (j.is_discarded() || !j.is_object()) j = rpc::reply(c, "the engine gave an unreadable answer");
-            if (!c.tag.is_null()) j["tag"] = c.tag;
-            if (c.method == "session-get")
+            if (c.method == "session-get") { // small: parsed to put our session id in
+              auto j = nlohmann::json::parse(answer, nullptr, false);
+              if (j.is_discarded() || !j.is_object()) j = rpc::reply(c, "the engine gave an unreadable answer");
+              if (!c.tag.is_null()) j["tag"] = c.tag;
               if (auto args = j.find("arguments"); args != j.end() && args->is_object() && args->contains("session-id"))
                 (*args)["session-id"] = self->state.policy->session_id();
-            send_json(self, hdl, j, keep);
+              send_json(self, hdl, j, keep);
+            } else if (auto tagged = rpc::with_tag(answer, c.tag)) {
+              send_reply(self, hdl, 200, {{"Content-Type", "application/json; charset=UTF-8"}}, std::move(*tagged), keep);
+            } else {
+              send_json(self, hdl, rpc::reply(c, "the engine gave an unreadable answer"), keep);
+            }
             process(self, hdl); // requests that came in meanwhile
           },
           [=](caf::error&) {

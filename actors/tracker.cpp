@@ -108,7 +108,7 @@ tracker_actor::behavior_type tracker_behavior(self_ptr self, context_ptr ctx, ca
   std::random_device rd;
   std::mt19937_64 rng(rd());
   a.tiers = tracker_tiers(ctx->torrent.tracker_tiers, rng());
-  a.faults = fault_injector(ctx->options.faults, fault_stream::tracker);
+  if (ctx->options.faults.any()) a.faults = std::make_unique<fault_injector>(ctx->options.faults, fault_stream::tracker);
   a.key = static_cast<std::uint32_t>(rng());
   a.udp = spawn_udp_tracker(self->system(), "tracker of " + ctx->torrent.name);
   self->attach_functor([udp = a.udp] { caf::anon_send_exit(udp, caf::exit_reason::user_shutdown); });

@@ -1,5 +1,7 @@
 #include "protocol/rpc/methods.hpp"
 
+#include <cctype>
+
 #include "protocol/engine/transfer_limits.hpp"
 
 namespace actorrent::rpc {
@@ -43,6 +45,18 @@ json reply(const call& c, std::string_view result, json arguments) {
   json out = {{"result", std::string(result)}, {"arguments", std::move(arguments)}};
   if (!c.tag.is_null()) out["tag"] = c.tag;
   return out;
+}
+
+std::optional<std::string> with_tag(std::string reply, const json& tag) {
+  while (!reply.empty() && std::isspace(static_cast<unsigned char>(reply.back()))) reply.pop_back();
+  if (reply.size() < 2 || reply.front() != '{' || reply.back() != '}') return std::nullopt;
+  if (tag.is_null()) return reply;
+  reply.pop_back();
+  const bool empty = reply.find_first_not_of(" \t\r\n", 1) == std::string::npos;
+  reply += empty ? "\"tag\":" : ",\"tag\":";
+  reply += tag.dump();
+  reply += '}';
+  return reply;
 }
 
 json session_get(const session_facts& f, const json& arguments) {

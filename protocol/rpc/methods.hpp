@@ -34,6 +34,11 @@ parsed parse_call(std::string_view body);
 // A reply: {"result": "success" or an error text, "arguments": {...}, "tag": ...}.
 nlohmann::json reply(const call& c, std::string_view result, nlohmann::json arguments = nlohmann::json::object());
 
+// A backend's serialized reply object with the call's tag added, without
+// parsing it again (a torrent-get of ten thousand torrents is megabytes);
+// nullopt when `reply` is not a serialized object.
+std::optional<std::string> with_tag(std::string reply, const nlohmann::json& tag);
+
 // What session-get reports about the engine.
 struct session_facts {
   std::string version;

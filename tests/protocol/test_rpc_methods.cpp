@@ -67,4 +67,18 @@ BOOST_AUTO_TEST_CASE(session_stats_from_the_status_object) {
   BOOST_TEST(session_stats(json{{"bytes_received", "not a number"}})["current-stats"]["downloadedBytes"] == 0);
 }
 
+BOOST_AUTO_TEST_CASE(a_serialized_reply_gets_its_tag_without_being_parsed_again) {
+  using nlohmann::json;
+  const auto tagged = actorrent::rpc::with_tag(R"({"arguments":{},"result":"success"})", 7);
+  BOOST_REQUIRE(tagged);
+  const auto j = json::parse(*tagged);
+  BOOST_TEST(j["tag"] == 7);
+  BOOST_TEST(j["result"] == "success");
+  BOOST_TEST(json::parse(*actorrent::rpc::with_tag("{}", "x"))["tag"] == "x");
+  BOOST_TEST(*actorrent::rpc::with_tag("{\"a\":1}\n", nullptr) == "{\"a\":1}"); // no tag: as it was
+  BOOST_TEST(!actorrent::rpc::with_tag("[1,2]", 1));
+  BOOST_TEST(!actorrent::rpc::with_tag("", 1));
+  BOOST_TEST(!actorrent::rpc::with_tag("{", 1));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
