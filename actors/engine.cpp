@@ -325,8 +325,11 @@ caf::behavior engine_behavior(self_ptr self, std::shared_ptr<engine_state> initi
   self->delayed_send(self, 1s, msg::tick_atom::value);
   return {
       [=](msg::rpc_atom, const std::string& method, const std::string& arguments) -> std::string {
-        const auto args = json::parse(arguments, nullptr, false);
-        auto reply = answer(self, method, args.is_object() ? args : json::object()).dump();
+        auto args = json::parse(arguments, nullptr, false);
+        if (!args.is_object()) args = json::object();
+        if (method == "torrent-get")
+          if (auto text = torrent_get_text(self, args)) return std::move(*text);
+        auto reply = answer(self, method, args).dump();
         // A call may have started, stopped, added or moved torrents, or resized a queue.
         if (method != "torrent-get" && method != "session-get" && method != "session-stats") queue_soon(self);
         return reply;

@@ -139,27 +139,39 @@ std::vector<int> selected(engine_state& st, const json& args, bool all_when_abse
   return out;
 }
 
-json torrent_get(self_ptr self, const json& args) {
+} // namespace
+
+std::optional<std::string> torrent_get_text(self_ptr self, const json& args) {
   auto& st = self->state;
+  if (st.stopping) return std::nullopt;
   std::string error;
   const auto request = rpc::parse_torrent_get(args, error);
-  if (!request) throw bad_argument(error);
-  std::vector<rpc::torrent_view> views;
+  if (!request) return std::nullopt; // answer() gives the error reply
+  std::vector<int> ids;
+  try {
+    ids = selected(st, args);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
   const auto parts = rpc::parts_for(request->fields);
-  const auto ids = selected(st, args);
+  std::vector<rpc::torrent_view> views;
   views.reserve(ids.size());
   for (int id : ids) views.push_back(view_of(st, st.torrents.at(id), parts));
   std::vector<const rpc::torrent_view*> pointers;
+  pointers.reserve(views.size());
   for (const auto& v : views) pointers.push_back(&v);
-  json out = rpc::torrent_get_reply(pointers, *request);
+  std::string out = rpc::torrent_get_text(pointers, *request);
   std::string ignored;
   if (const auto sel = rpc::parse_ids(args, ignored); sel && sel->recently_active) {
     json removed = json::array();
     for (const auto& [id, at] : st.removed) removed.push_back(id);
-    out["removed"] = removed;
+    out.pop_back(); // the closing brace
+    out += ",\"removed\":" + removed.dump() + "}";
   }
-  return out;
+  return "{\"arguments\":" + out + ",\"result\":\"success\"}";
 }
+
+namespace {
 
 json torrent_add(self_ptr self, const json& args) {
   auto& st = self->state;
@@ -469,7 +481,12 @@ json answer(self_ptr self, const std::string& method, const json& args) {
   const rpc::call c{method, args, nullptr};
   try {
     if (st.stopping) return rpc::reply(c, "the daemon is shutting down");
-    if (method == "torrent-get") return rpc::reply(c, "success", torrent_get(self, args));
+    if (method == "torrent-get") { // torrent_get_text answers it, unless its arguments are bad
+      std::string error;
+      if (!rpc::parse_torrent_get(args, error)) throw bad_argument(error);
+      selected(st, args); // throws on bad ids
+      if (auto text = torrent_get_text(self, args)) return json::parse(*text);
+    }
     if (method == "torrent-add") return rpc::reply(c, "success", torrent_add(self, args));
     if (method == "torrent-start" || method == "torrent-start-now") {
       // A queued start waits for a slot; start-now runs at once, outside the queue.

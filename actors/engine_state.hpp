@@ -161,5 +161,8 @@ void end_rest(self_ptr self, int id, torrent_entry& e, bool say_stopped);
 
 // engine_rpc.cpp: one call, answered now (the reply JSON, without tag).
 nlohmann::json answer(self_ptr self, const std::string& method, const nlohmann::json& arguments);
+// torrent-get's whole reply, serialized as it is built; nullopt: bad
+// arguments (answer() replies with the error).
+std::optional<std::string> torrent_get_text(self_ptr self, const nlohmann::json& arguments);
 
 } // namespace actorrent::engine_detail

@@ -287,24 +287,48 @@ view_parts parts_for(const std::vector<std::string>& fields) {
   return p;
 }
 
-json torrent_get_reply(const std::vector<const torrent_view*>& views, const torrent_get_request& request) {
-  json torrents = json::array();
+std::string torrent_get_text(const std::vector<const torrent_view*>& views, const torrent_get_request& request) {
+  // The getters are looked up once, not once per torrent; unknown names are
+  // left out, and a name asked for twice is given once.
+  const auto& table = field_table();
+  std::vector<std::pair<const std::string*, const field_fn*>> getters;
+  for (const auto& f : request.fields)
+    if (auto it = table.find(f); it != table.end() &&
+                                 std::none_of(getters.begin(), getters.end(), [&](const auto& g) { return *g.first == f; }))
+      getters.emplace_back(&it->first, &it->second);
+  std::string out = "{\"torrents\":[";
+  bool first_row = true;
+  const auto comma = [&] {
+    if (!first_row) out += ',';
+    first_row = false;
+  };
   if (request.table) {
     // Only the names the server knows head the columns, so every row lines up.
-    std::vector<std::string> known;
-    for (const auto& f : request.fields)
-      if (field_table().count(f) && std::find(known.begin(), known.end(), f) == known.end()) known.push_back(f);
-    torrents.push_back(known);
-    for (const auto* v : views) {
-      const json obj = torrent_fields(*v, known);
-      json row = json::array();
-      for (const auto& f : known) row.push_back(obj.at(f));
-      torrents.push_back(std::move(row));
-    }
-  } else {
-    for (const auto* v : views) torrents.push_back(torrent_fields(*v, request.fields));
+    json header = json::array();
+    for (const auto& g : getters) header.push_back(*g.first);
+    comma();
+    out += header.dump();
   }
-  return {{"torrents", std::move(torrents)}};
+  for (const auto* v : views) {
+    comma();
+    out += request.table ? '[' : '{';
+    for (std::size_t i = 0; i < getters.size(); ++i) {
+      if (i > 0) out += ',';
+      if (!request.table) {
+        out += '"'; // the table's own names: plain identifiers, nothing to escape
+        out += *getters[i].first;
+        out += "\":";
+      }
+      out += (*getters[i].second)(*v).dump();
+    }
+    out += request.table ? ']' : '}';
+  }
+  out += "]}";
+  return out;
+}
+
+json torrent_get_reply(const std::vector<const torrent_view*>& views, const torrent_get_request& request) {
+  return json::parse(torrent_get_text(views, request));
 }
 
 bool id_selection::matches(int id, const std::string& hash_hex) const {

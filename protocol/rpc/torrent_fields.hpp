@@ -106,6 +106,9 @@ struct view_parts {
 };
 view_parts parts_for(const std::vector<std::string>& fields);
 nlohmann::json torrent_get_reply(const std::vector<const torrent_view*>& views, const torrent_get_request& request);
+// The same, serialized as it is built: `{"torrents":[...]}` without a JSON
+// tree of ten thousand objects in between (what listing every torrent costs).
+std::string torrent_get_text(const std::vector<const torrent_view*>& views, const torrent_get_request& request);
 
 // Which torrents a call's `ids` names: all (absent), "recently-active", one
 // id, or a list of ids and hash strings. nullopt (and `error`) when malformed.
