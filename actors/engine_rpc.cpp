@@ -154,13 +154,9 @@ std::optional<std::string> torrent_get_text(self_ptr self, const json& args) {
     return std::nullopt;
   }
   const auto parts = rpc::parts_for(request->fields);
-  std::vector<rpc::torrent_view> views;
-  views.reserve(ids.size());
-  for (int id : ids) views.push_back(view_of(st, st.torrents.at(id), parts));
-  std::vector<const rpc::torrent_view*> pointers;
-  pointers.reserve(views.size());
-  for (const auto& v : views) pointers.push_back(&v);
-  std::string out = rpc::torrent_get_text(pointers, *request);
+  rpc::torrent_get_writer writer(*request);
+  for (int id : ids) writer.add(view_of(st, st.torrents.at(id), parts)); // one view alive at a time
+  std::string out = std::move(writer).finish();
   std::string ignored;
   if (const auto sel = rpc::parse_ids(args, ignored); sel && sel->recently_active) {
     json removed = json::array();

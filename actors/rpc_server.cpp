@@ -89,7 +89,7 @@ void run_call(broker_ptr self, caf::io::connection_handle hdl, const rpc::http_r
   // The backend answers {"result", "arguments"}; the tag and the session id are ours to add.
   self->request(st.backend, call_timeout, msg::rpc_atom::value, c.method, c.arguments.dump())
       .then(
-          [=](const std::string& answer) {
+          [=](std::string& answer) { // ours alone: moved on, not copied (it can be megabytes)
             if (c.method == "session-get") { // small: parsed to put our session id in
               auto j = nlohmann::json::parse(answer, nullptr, false);
               if (j.is_discarded() || !j.is_object()) j = rpc::reply(c, "the engine gave an unreadable answer");
@@ -97,7 +97,7 @@ void run_call(broker_ptr self, caf::io::connection_handle hdl, const rpc::http_r
               if (auto args = j.find("arguments"); args != j.end() && args->is_object() && args->contains("session-id"))
                 (*args)["session-id"] = self->state.policy->session_id();
               send_json(self, hdl, j, keep);
-            } else if (auto tagged = rpc::with_tag(answer, c.tag)) {
+            } else if (auto tagged = rpc::with_tag(std::move(answer), c.tag)) {
               send_reply(self, hdl, 200, {{"Content-Type", "application/json; charset=UTF-8"}}, std::move(*tagged), keep);
             } else {
               send_json(self, hdl, rpc::reply(c, "the engine gave an unreadable answer"), keep);

@@ -287,44 +287,48 @@ view_parts parts_for(const std::vector<std::string>& fields) {
   return p;
 }
 
-std::string torrent_get_text(const std::vector<const torrent_view*>& views, const torrent_get_request& request) {
+torrent_get_writer::torrent_get_writer(const torrent_get_request& request) : table_(request.table), out_("{\"torrents\":[") {
   // The getters are looked up once, not once per torrent; unknown names are
   // left out, and a name asked for twice is given once.
   const auto& table = field_table();
-  std::vector<std::pair<const std::string*, const field_fn*>> getters;
   for (const auto& f : request.fields)
     if (auto it = table.find(f); it != table.end() &&
-                                 std::none_of(getters.begin(), getters.end(), [&](const auto& g) { return *g.first == f; }))
-      getters.emplace_back(&it->first, &it->second);
-  std::string out = "{\"torrents\":[";
-  bool first_row = true;
-  const auto comma = [&] {
-    if (!first_row) out += ',';
-    first_row = false;
-  };
-  if (request.table) {
+                                 std::none_of(getters_.begin(), getters_.end(), [&](const auto& g) { return *g.first == f; }))
+      getters_.emplace_back(&it->first, &it->second);
+  if (table_) {
     // Only the names the server knows head the columns, so every row lines up.
     json header = json::array();
-    for (const auto& g : getters) header.push_back(*g.first);
-    comma();
-    out += header.dump();
+    for (const auto& g : getters_) header.push_back(*g.first);
+    out_ += header.dump();
+    first_ = false;
   }
-  for (const auto* v : views) {
-    comma();
-    out += request.table ? '[' : '{';
-    for (std::size_t i = 0; i < getters.size(); ++i) {
-      if (i > 0) out += ',';
-      if (!request.table) {
-        out += '"'; // the table's own names: plain identifiers, nothing to escape
-        out += *getters[i].first;
-        out += "\":";
-      }
-      out += (*getters[i].second)(*v).dump();
+}
+
+void torrent_get_writer::add(const torrent_view& v) {
+  if (!first_) out_ += ',';
+  first_ = false;
+  out_ += table_ ? '[' : '{';
+  for (std::size_t i = 0; i < getters_.size(); ++i) {
+    if (i > 0) out_ += ',';
+    if (!table_) {
+      out_ += '"'; // the table's own names: plain identifiers, nothing to escape
+      out_ += *getters_[i].first;
+      out_ += "\":";
     }
-    out += request.table ? ']' : '}';
+    out_ += (*static_cast<const field_fn*>(getters_[i].second))(v).dump();
   }
-  out += "]}";
-  return out;
+  out_ += table_ ? ']' : '}';
+}
+
+std::string torrent_get_writer::finish() && {
+  out_ += "]}";
+  return std::move(out_);
+}
+
+std::string torrent_get_text(const std::vector<const torrent_view*>& views, const torrent_get_request& request) {
+  torrent_get_writer w(request);
+  for (const auto* v : views) w.add(*v);
+  return std::move(w).finish();
 }
 
 json torrent_get_reply(const std::vector<const torrent_view*>& views, const torrent_get_request& request) {

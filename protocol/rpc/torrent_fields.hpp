@@ -110,6 +110,20 @@ nlohmann::json torrent_get_reply(const std::vector<const torrent_view*>& views, 
 // tree of ten thousand objects in between (what listing every torrent costs).
 std::string torrent_get_text(const std::vector<const torrent_view*>& views, const torrent_get_request& request);
 
+// torrent_get_text one view at a time, so a caller never holds every view at once.
+class torrent_get_writer {
+public:
+  explicit torrent_get_writer(const torrent_get_request& request);
+  void add(const torrent_view& v);
+  std::string finish() &&; // `{"torrents":[...]}`
+
+private:
+  std::vector<std::pair<const std::string*, const void*>> getters_; // name, field function
+  bool table_ = false;
+  bool first_ = true;
+  std::string out_;
+};
+
 // Which torrents a call's `ids` names: all (absent), "recently-active", one
 // id, or a list of ids and hash strings. nullopt (and `error`) when malformed.
 struct id_selection {
