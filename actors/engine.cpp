@@ -30,6 +30,7 @@ using json = nlohmann::json;
 
 constexpr auto stop_deadline = 40s;   // sessions flush and save; past this we go anyway
 constexpr std::uint64_t save_every_ticks = 30;
+constexpr std::uint64_t rest_sweep_ticks = 10;
 // The queue is planned once for a burst of calls or checks (each plan is O(N)).
 constexpr auto queue_delay = 50ms;
 
@@ -110,8 +111,8 @@ void on_figures(self_ptr self, int id, const caf::actor& session, const std::str
 
 void poll(self_ptr self) {
   const auto now = clock::now();
-  for (auto& [id, e] : self->state.torrents) {
-    if (e.resting) ++e.rec.seconds_seeding;
+  for (int id : self->state.live) {
+    auto& e = self->state.torrents.at(id);
     if (!e.session) continue;
     // Time running, as Transmission counts it (whatever the polling pace).
     if (!e.last.value("checking", false)) ++(e.complete ? e.rec.seconds_seeding : e.rec.seconds_downloading);
@@ -127,10 +128,23 @@ void poll(self_ptr self) {
 
 // A complete torrent stops at its share ratio or after its idle minutes; the
 // engine decides both from the all-time counters, so a restart changes nothing.
-void check_seeding_goals(self_ptr self) {
+// Every second for running sessions; resting torrents (nothing of theirs
+// moves) with `sweep_resting`, every rest_sweep_ticks, which also counts
+// their seeding time: ten thousand of them are not visited every second.
+void check_seeding_goals(self_ptr self, bool sweep_resting) {
   auto& st = self->state;
   const auto now = clock::now();
-  for (auto& [id, e] : st.torrents) {
+  std::vector<int> ids;
+  if (sweep_resting) {
+    for (auto& [id, e] : st.torrents)
+      if (e.resting) {
+        e.rec.seconds_seeding += rest_sweep_ticks;
+        ids.push_back(id);
+      }
+  }
+  ids.insert(ids.end(), st.live.begin(), st.live.end());
+  for (int id : ids) {
+    auto& e = st.torrents.at(id);
     if (!(e.session || e.resting) || !e.complete || e.rec.paused || e.seeding_since < e.run_since) continue;
     const auto goals = goals_of(e.rec, st.settings);
     const double ratio = share_ratio(e.rec.uploaded_ever, e.rec.downloaded_ever, e.have_bytes);
@@ -203,6 +217,7 @@ void on_session_down(self_ptr self, int id, const caf::error& reason, bool was_f
   if (it == st.torrents.end()) return;
   auto& e = it->second;
   (was_fetcher ? e.fetcher : e.session) = caf::actor{};
+  if (!was_fetcher) st.live.erase(id);
   e.last = json::object();
   e.seen_uploaded = e.seen_received = e.seen_wasted = 0;
   const std::string failure = failure_of(reason);
@@ -227,6 +242,9 @@ void on_session_down(self_ptr self, int id, const caf::error& reason, bool was_f
   }
   save_record(self, e);
   if (st.stopping) return check_all_stopped(self);
+  // A woken session that ended before it joined the listener leaves its rest
+  // registration there: handshakes for it are closed from now on, not parked.
+  if (!was_fetcher) tell_listener(self, e, false);
   if (then == after_stop::rest && e.error.empty() && !e.rec.paused && e.complete) {
     e.resting = true;
     announce_rest(self, id, false);
@@ -304,7 +322,7 @@ caf::behavior engine_behavior(self_ptr self, std::shared_ptr<engine_state> initi
   {
     auto options = std::make_shared<engine_options>(st.cfg.defaults);
     st.rest = spawn_rest_announcer(self->home_system(), caf::actor_cast<caf::actor>(self), st.cfg.self_id, std::move(options),
-                                   st.cfg.pools);
+                                   st.cfg.pools, st.cfg.dht);
   }
   apply_engine_limits(st);
   save_settings(self);
@@ -349,7 +367,7 @@ caf::behavior engine_behavior(self_ptr self, std::shared_ptr<engine_state> initi
         auto& s = self->state;
         if (s.stopping) return;
         poll(self);
-        check_seeding_goals(self);
+        check_seeding_goals(self, s.ticks % rest_sweep_ticks == 0);
         rest_idle_seeds(self);
         if (s.ticks % 5 == 0) queue_soon(self); // stalled torrents give their slots up
         ++s.settings.seconds_active;
@@ -396,6 +414,7 @@ caf::behavior engine_behavior(self_ptr self, std::shared_ptr<engine_state> initi
           if (e.session) self->send_exit(e.session, caf::exit_reason::kill);
           if (e.fetcher) self->send_exit(e.fetcher, caf::exit_reason::kill);
           e.session = e.fetcher = caf::actor{};
+          s.live.erase(id);
         }
         check_all_stopped(self);
       },

@@ -34,7 +34,8 @@ void rest_idle_seeds(self_ptr self) {
   auto& st = self->state;
   if (st.cfg.rest_after.count() == 0) return;
   const auto now = clock::now();
-  for (auto& [id, e] : st.torrents) {
+  for (int id : st.live) {
+    auto& e = st.torrents.at(id);
     if (!e.session || e.after != after_stop::nothing) continue;
     if (!idle_seed(e) || e.stop_after_check || e.rec.paused) {
       e.idle_since = {};
@@ -68,6 +69,12 @@ void on_rest_news(self_ptr self, int id, const tracker_news& news) {
   if (news.leechers > 0 && !news.peers.empty()) wake_torrent(self, id);
 }
 
+void tell_listener(self_ptr self, const torrent_entry& e, bool resting) {
+  if (!self->state.cfg.listener) return;
+  self->send(self->state.cfg.listener, msg::rest_atom::value, std::string(as_bytes(e.rec.info_hash)),
+             resting ? caf::actor_cast<caf::actor>(self) : caf::actor{});
+}
+
 void start_session(self_ptr self, int id, torrent_entry& e) {
   auto& st = self->state;
   refresh_limits(st, e);
@@ -79,6 +86,7 @@ void start_session(self_ptr self, int id, torrent_entry& e) {
   e.recheck = false;
   self->monitor(e.session);
   st.owner_of[e.session.address()] = id;
+  st.live.insert(id);
 }
 
 namespace {
@@ -160,7 +168,7 @@ void end_rest(self_ptr self, int id, torrent_entry& e, bool say_stopped) {
   auto& st = self->state;
   e.resting = false;
   self->send(st.rest, msg::leave_atom::value, id, say_stopped);
-  if (st.cfg.listener) self->send(st.cfg.listener, msg::rest_atom::value, std::string(as_bytes(e.rec.info_hash)), caf::actor{});
+  tell_listener(self, e, false);
 }
 
 void announce_rest(self_ptr self, int id, bool first) {
@@ -170,10 +178,10 @@ void announce_rest(self_ptr self, int id, bool first) {
   e.answers.clear();
   e.last = json::object();
   if (e.seeding_since < e.run_since) e.seeding_since = clock::now();
-  rest_ticket t{e.rec.info_hash, trackers_of(e), {e.rec.uploaded_ever, e.rec.downloaded_ever, 0}, first};
+  rest_ticket t{e.rec.info_hash, trackers_of(e), {e.rec.uploaded_ever, e.rec.downloaded_ever, 0}, first,
+                e.meta && !e.meta->is_private};
   self->send(st.rest, msg::rest_atom::value, id, std::move(t));
-  if (st.cfg.listener)
-    self->send(st.cfg.listener, msg::rest_atom::value, std::string(as_bytes(e.rec.info_hash)), caf::actor_cast<caf::actor>(self));
+  tell_listener(self, e, true);
   spdlog::debug("{}: resting (complete, no peer)", e.rec.name);
 }
 

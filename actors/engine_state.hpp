@@ -4,6 +4,7 @@
 #include <chrono>
 #include <deque>
 #include <map>
+#include <set>
 #include <memory>
 #include <optional>
 #include <string>
@@ -93,6 +94,7 @@ struct engine_state {
   std::map<int, torrent_entry> torrents;              // by RPC id
   std::unordered_map<std::string, int> id_of_hash;    // lower-case hex -> id
   std::unordered_map<caf::actor_addr, int> owner_of;  // session or fetcher -> id
+  std::set<int> live;                                 // torrents with a session (what the tick visits)
   std::vector<std::pair<int, clock::time_point>> removed; // for "recently-active"
   clock::time_point started = clock::now();
   std::int64_t run_uploaded = 0, run_downloaded = 0, run_files_added = 0;
@@ -155,6 +157,8 @@ bool idle_seed(const torrent_entry& e); // complete, no peer, nothing moving
 void rest_idle_seeds(self_ptr self);    // running seeds idle for rest_after go to rest
 void on_rest_news(self_ptr self, int id, const tracker_news& news);
 void start_session(self_ptr self, int id, torrent_entry& e);
+// The listener parks handshakes for it and wakes us (resting), or no longer.
+void tell_listener(self_ptr self, const torrent_entry& e, bool resting);
 void next_checks(self_ptr self);        // starts waiting checks while there are slots
 void cancel_check(self_ptr self, torrent_entry& e);
 void end_rest(self_ptr self, int id, torrent_entry& e, bool say_stopped);

@@ -11,6 +11,7 @@
 #include "actors/udp_tracker.hpp"
 #include "actors/worker_pool.hpp"
 #include "messages/atoms.hpp"
+#include "protocol/bytes.hpp"
 
 namespace actorrent {
 
@@ -21,6 +22,8 @@ using namespace std::chrono_literals;
 
 // Announces running at once: the network pool is shared with running torrents.
 constexpr std::size_t max_in_flight = 4;
+constexpr auto dht_step = 15s;
+constexpr std::size_t dht_steps_per_round = 60; // 60 x 15 s: each torrent every 15 minutes
 
 struct resting_torrent {
   std::shared_ptr<announcer> a;
@@ -30,6 +33,7 @@ struct resting_torrent {
   bool busy = false;           // a job holds the announcer
   bool gone = false;           // left: erased once its last announce is back
   std::optional<rest_ticket> again; // came back to rest while busy
+  sha1_digest info_hash{};
 };
 
 struct rest_state {
@@ -44,6 +48,10 @@ struct rest_state {
   std::uint64_t timer = 0;                          // the armed timer's number (older ones are stale)
   clock::time_point timer_at = clock::time_point::max();
   std::mt19937_64 rng{std::random_device{}()};
+  caf::actor dht;              // null: no DHT
+  std::set<int> on_dht;        // public resting torrents
+  int dht_cursor = 0;          // the last one announced there
+  bool dht_armed = false;
   static inline const char* name = "rest-announcer";
 };
 
@@ -63,7 +71,26 @@ resting_torrent make_resting(rest_state& st, rest_ticket t) {
   a.udp = st.udp;
   r.totals = t.totals;
   r.next_event = t.first ? announce_event::started : announce_event::none;
+  r.info_hash = t.info_hash;
   return r;
+}
+
+// A share of the public resting torrents to the DHT, after the cursor (wrapping).
+void dht_round(self_ptr self) {
+  auto& st = self->state;
+  st.dht_armed = false;
+  if (!st.dht || st.on_dht.empty()) return;
+  const std::size_t share = (st.on_dht.size() + dht_steps_per_round - 1) / dht_steps_per_round;
+  auto it = st.on_dht.upper_bound(st.dht_cursor);
+  for (std::size_t i = 0; i < share; ++i, ++it) {
+    if (it == st.on_dht.end()) it = st.on_dht.begin();
+    st.dht_cursor = *it;
+    if (auto t = st.torrents.find(*it); t != st.torrents.end())
+      self->send(st.dht, msg::peers_atom::value, std::string(as_bytes(t->second.info_hash)), st.options->listen_port,
+                 caf::actor_cast<caf::actor>(self));
+  }
+  st.dht_armed = true;
+  self->delayed_send(self, dht_step, msg::announce_atom::value);
 }
 
 void schedule(self_ptr self, int id, resting_torrent& r, clock::time_point when) {
@@ -128,8 +155,9 @@ void pump(self_ptr self) {
 }
 
 caf::behavior rest_behavior(self_ptr self, caf::actor engine, peer_id self_id, std::shared_ptr<const engine_options> options,
-                            std::shared_ptr<const worker_pools> pools) {
+                            std::shared_ptr<const worker_pools> pools, caf::actor dht) {
   auto& st = self->state;
+  st.dht = std::move(dht);
   st.engine = std::move(engine);
   st.self_id = self_id;
   st.options = std::move(options);
@@ -139,6 +167,13 @@ caf::behavior rest_behavior(self_ptr self, caf::actor engine, peer_id self_id, s
   return {
       [=](msg::rest_atom, int id, rest_ticket& ticket) {
         auto& s = self->state;
+        if (ticket.dht && s.dht) {
+          s.on_dht.insert(id);
+          if (!s.dht_armed) {
+            s.dht_armed = true;
+            self->delayed_send(self, dht_step, msg::announce_atom::value);
+          }
+        }
         auto it = s.torrents.find(id);
         if (it != s.torrents.end() && it->second.busy) {
           it->second.gone = false;
@@ -152,6 +187,7 @@ caf::behavior rest_behavior(self_ptr self, caf::actor engine, peer_id self_id, s
       },
       [=](msg::leave_atom, int id, bool say_stopped) {
         auto& s = self->state;
+        s.on_dht.erase(id);
         auto it = s.torrents.find(id);
         if (it == s.torrents.end()) return;
         auto& r = it->second;
@@ -178,6 +214,8 @@ caf::behavior rest_behavior(self_ptr self, caf::actor engine, peer_id self_id, s
           pump(self);
         }
       },
+      [=](msg::announce_atom) { dht_round(self); },
+      [=](msg::tracker_atom, const tracker_news&) {}, // peers the DHT found: a seed waits for leechers to come
       [=](msg::tick_atom, std::uint64_t timer) {
         auto& s = self->state;
         if (timer != s.timer) return; // superseded by an earlier one
@@ -190,8 +228,9 @@ caf::behavior rest_behavior(self_ptr self, caf::actor engine, peer_id self_id, s
 } // namespace
 
 caf::actor spawn_rest_announcer(caf::actor_system& sys, caf::actor engine, peer_id self_id,
-                                std::shared_ptr<const engine_options> options, std::shared_ptr<const worker_pools> pools) {
-  return sys.spawn(rest_behavior, std::move(engine), self_id, std::move(options), std::move(pools));
+                                std::shared_ptr<const engine_options> options, std::shared_ptr<const worker_pools> pools,
+                                caf::actor dht) {
+  return sys.spawn(rest_behavior, std::move(engine), self_id, std::move(options), std::move(pools), std::move(dht));
 }
 
 } // namespace actorrent

@@ -8,6 +8,8 @@
 //   (leave_atom, int id, bool stopped)   no longer; with `stopped`, tell its trackers so
 //   (reannounce_atom, int id)            one announce now (the user asked)
 // Its engine gets (tracker_atom, int id, tracker_news) after each announce.
+// With a DHT node, public torrents are announced there too, a share of them
+// every 15 s so that each is announced every 15 minutes (BEP 5), whatever N.
 #include <memory>
 
 #include <caf/allowed_unsafe_message_type.hpp>
@@ -26,10 +28,12 @@ struct rest_ticket {
   std::vector<std::vector<std::string>> tiers;
   transfer_totals totals;   // 'left' is 0: it is complete
   bool first = true;        // no session announced it in this run: 'started'
+  bool dht = false;         // a public torrent: announced to the DHT too (BEP 27)
 };
 
 caf::actor spawn_rest_announcer(caf::actor_system& sys, caf::actor engine, peer_id self_id,
-                                std::shared_ptr<const engine_options> options, std::shared_ptr<const worker_pools> pools);
+                                std::shared_ptr<const engine_options> options, std::shared_ptr<const worker_pools> pools,
+                                caf::actor dht);
 
 } // namespace actorrent
 
