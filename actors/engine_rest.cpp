@@ -105,7 +105,10 @@ void on_checked(self_ptr self, int id, const check_outcome* outcome, const std::
     } else {
       e.have = outcome->have;
       refresh_complete(e);
-      if (e.complete && e.rec.done_date == 0) e.rec.done_date = unix_now();
+      if (e.complete && e.rec.done_date == 0) {
+        e.rec.done_date = unix_now();
+        e.dirty = true; // saved with the next round of records
+      }
       if (e.stop_after_check) { // torrent-verify of a stopped torrent: verified, stopped again
         e.stop_after_check = false;
         e.rec.paused = true;
