@@ -219,7 +219,6 @@ void on_session_down(self_ptr self, int id, const caf::error& reason, bool was_f
   (was_fetcher ? e.fetcher : e.session) = caf::actor{};
   if (!was_fetcher) st.live.erase(id);
   e.last = json::object();
-  e.seen_uploaded = e.seen_received = e.seen_wasted = 0;
   const std::string failure = failure_of(reason);
   if (!failure.empty()) {
     e.error = failure;
@@ -345,9 +344,7 @@ caf::behavior engine_behavior(self_ptr self, std::shared_ptr<engine_state> initi
       [=](msg::rpc_atom, const std::string& method, const std::string& arguments) -> std::string {
         auto args = json::parse(arguments, nullptr, false);
         if (!args.is_object()) args = json::object();
-        if (method == "torrent-get")
-          if (auto text = torrent_get_text(self, args)) return std::move(*text);
-        auto reply = answer(self, method, args).dump();
+        auto reply = answer(self, method, args);
         // A call may have started, stopped, added or moved torrents, or resized a queue.
         if (method != "torrent-get" && method != "session-get" && method != "session-stats") queue_soon(self);
         return reply;
@@ -396,9 +393,7 @@ caf::behavior engine_behavior(self_ptr self, std::shared_ptr<engine_state> initi
           spdlog::info("engine: stopping every torrent");
           for (auto& [id, e] : s.torrents) {
             // A resting torrent has nothing to stop: its trackers forget it by their interval.
-            if (e.check) e.check->cancel();
-            e.check.reset();
-            e.check_queued = false;
+            cancel_check(self, e);
             if (e.session) self->send(e.session, msg::stop_atom::value);
             if (e.fetcher) self->send(e.fetcher, msg::interrupt_atom::value, SIGTERM);
           }
@@ -523,9 +518,6 @@ void start_torrent(self_ptr self, int id) {
   e.after = after_stop::nothing;
   e.start_date = unix_now();
   e.run_since = clock::now();
-  e.last = json::object();
-  e.seen_uploaded = e.seen_received = e.seen_wasted = 0;
-  e.next_poll = {};
   if (!e.meta) {
     auto& sys = self->home_system();
     engine_options o = st.cfg.defaults;

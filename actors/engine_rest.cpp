@@ -179,7 +179,6 @@ void announce_rest(self_ptr self, int id, bool first) {
   auto& e = st.torrents.at(id);
   e.idle_since = {};
   e.answers.clear();
-  e.last = json::object();
   if (e.seeding_since < e.run_since) e.seeding_since = clock::now();
   rest_ticket t{e.rec.info_hash, trackers_of(e), {e.rec.uploaded_ever, e.rec.downloaded_ever, 0}, first,
                 e.meta && !e.meta->is_private};

@@ -139,23 +139,17 @@ std::vector<int> selected(engine_state& st, const json& args, bool all_when_abse
   return out;
 }
 
-} // namespace
-
-std::optional<std::string> torrent_get_text(self_ptr self, const json& args) {
+// torrent-get's whole reply, serialized as it is built (one view alive at a
+// time, no JSON tree of every torrent): listing ten thousand is megabytes.
+std::string torrent_get_text(self_ptr self, const json& args) {
   auto& st = self->state;
-  if (st.stopping) return std::nullopt;
   std::string error;
   const auto request = rpc::parse_torrent_get(args, error);
-  if (!request) return std::nullopt; // answer() gives the error reply
-  std::vector<int> ids;
-  try {
-    ids = selected(st, args);
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
+  if (!request) throw bad_argument(error);
+  const auto ids = selected(st, args);
   const auto parts = rpc::parts_for(request->fields);
   rpc::torrent_get_writer writer(*request);
-  for (int id : ids) writer.add(view_of(st, st.torrents.at(id), parts)); // one view alive at a time
+  for (int id : ids) writer.add(view_of(st, st.torrents.at(id), parts));
   std::string out = std::move(writer).finish();
   std::string ignored;
   if (const auto sel = rpc::parse_ids(args, ignored); sel && sel->recently_active) {
@@ -166,8 +160,6 @@ std::optional<std::string> torrent_get_text(self_ptr self, const json& args) {
   }
   return "{\"arguments\":" + out + ",\"result\":\"success\"}";
 }
-
-namespace {
 
 json torrent_add(self_ptr self, const json& args) {
   auto& st = self->state;
@@ -472,17 +464,14 @@ json engine_stats(self_ptr self) {
 
 } // namespace
 
-json answer(self_ptr self, const std::string& method, const json& args) {
+namespace {
+
+// Every method but torrent-get: the reply as JSON; a bad argument throws.
+json answer_json(self_ptr self, const rpc::call& c) {
   auto& st = self->state;
-  const rpc::call c{method, args, nullptr};
-  try {
-    if (st.stopping) return rpc::reply(c, "the daemon is shutting down");
-    if (method == "torrent-get") { // torrent_get_text answers it, unless its arguments are bad
-      std::string error;
-      if (!rpc::parse_torrent_get(args, error)) throw bad_argument(error);
-      selected(st, args); // throws on bad ids
-      if (auto text = torrent_get_text(self, args)) return json::parse(*text);
-    }
+  const std::string& method = c.method;
+  const json& args = c.arguments;
+  {
     if (method == "torrent-add") return rpc::reply(c, "success", torrent_add(self, args));
     if (method == "torrent-start" || method == "torrent-start-now") {
       // A queued start waits for a slot; start-now runs at once, outside the queue.
@@ -566,12 +555,23 @@ json answer(self_ptr self, const std::string& method, const json& args) {
     }
     if (method == "actorrent-engine-stats") return rpc::reply(c, "success", engine_stats(self));
     return rpc::reply(c, "method name not recognized");
+  }
+}
+
+} // namespace
+
+std::string answer(self_ptr self, const std::string& method, const json& args) {
+  const rpc::call c{method, args, nullptr};
+  try {
+    if (self->state.stopping) return rpc::reply(c, "the daemon is shutting down").dump();
+    if (method == "torrent-get") return torrent_get_text(self, args);
+    return answer_json(self, c).dump();
   } catch (const bad_argument& e) {
-    return rpc::reply(c, e.what());
+    return rpc::reply(c, e.what()).dump();
   } catch (const std::exception& e) {
     // A failure of ours (the state dir, say): a one-line answer, the engine goes on.
     spdlog::error("rpc {}: {}", method, e.what());
-    return rpc::reply(c, e.what());
+    return rpc::reply(c, e.what()).dump();
   }
 }
 

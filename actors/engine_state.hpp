@@ -164,9 +164,7 @@ void cancel_check(self_ptr self, torrent_entry& e);
 void end_rest(self_ptr self, int id, torrent_entry& e, bool say_stopped);
 
 // engine_rpc.cpp: one call, answered now (the reply JSON, without tag).
-nlohmann::json answer(self_ptr self, const std::string& method, const nlohmann::json& arguments);
-// torrent-get's whole reply, serialized as it is built; nullopt: bad
-// arguments (answer() replies with the error).
-std::optional<std::string> torrent_get_text(self_ptr self, const nlohmann::json& arguments);
+// The serialized reply {"result", "arguments"}; bad arguments get Transmission's error result.
+std::string answer(self_ptr self, const std::string& method, const nlohmann::json& arguments);
 
 } // namespace actorrent::engine_detail
